@@ -68,8 +68,9 @@ public:
         float logit; // after penalties and temperature
         float p;     // probability within the final set (sums to 1)
     };
-    // The candidates the last sample() drew from, best first (for the UI's "alternatives" and
-    // for tests). Empty after a greedy sample.
+    // The candidates the last sample() drew from, in the order of the cumulative walk: best
+    // first when top-k or top-p is active, else by id (for the UI's "alternatives" and for
+    // tests). Empty after a greedy sample.
     const std::vector<Candidate>& last_candidates() const { return candidates_; }
 
 private:
@@ -88,8 +89,8 @@ struct ThinkingBudgetConfig {
     int32_t max_thinking_tokens = 0;     // 0: unlimited
     std::vector<TokenId> close_sequence; // forced when the budget ends: usually {</think> id}
     TokenId think_close = -1;            // the "</think>" id: the model closing by itself
-    TokenId think_open = -1;             // the "<think>" id, -1 if unused
-    bool start_in_thought = true;        // the prompt ended with "<think>\n"
+    TokenId think_open = -1; // the "<think>" id (-1: unused); opens a thought as the first token
+    bool start_in_thought = true; // the prompt ended with "<think>\n"
 };
 
 // Per generation. Before sampling each token ask forced_token(); if it has a value, feed that
@@ -113,6 +114,8 @@ private:
     ThinkingBudgetConfig config_;
     bool thinking_ = false;
     int32_t thinking_tokens_ = 0;
+    int32_t tokens_seen_ = 0;
+    bool wrap_up_requested_ = false;
     bool forcing_ = false;     // inside the close sequence
     size_t forced_next_ = 0;   // index into close_sequence
     bool forced_done_ = false; // a forced close completed

@@ -1,0 +1,83 @@
+// Sampler: parameter checks, the penalty history ring, and the stage chain of rwb/sampling.h.
+#include "rwb/sampling.h"
+
+#include "sampling/sampling_stages.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+namespace rwb {
+
+Status SamplerParams::validate() const {
+    auto bad = [](const char* field, const std::string& why) {
+        return Status::error(std::string("sampler: ") + field + " " + why);
+    };
+    if (!std::isfinite(temperature) || temperature < 0.0f)
+        return bad("temperature", "must be a finite number >= 0");
+    if (top_k < 0) return bad("top_k", "must be >= 0 (0 = off)");
+    if (!(top_p >= 0.0f && top_p <= 1.0f)) return bad("top_p", "must be in [0, 1]");
+    if (!(min_p >= 0.0f && min_p <= 1.0f)) return bad("min_p", "must be in [0, 1]");
+    if (!std::isfinite(repetition_penalty) || repetition_penalty <= 0.0f)
+        return bad("repetition_penalty", "must be a finite number > 0 (1 = off)");
+    if (!std::isfinite(presence_penalty)) return bad("presence_penalty", "must be finite");
+    if (!std::isfinite(frequency_penalty)) return bad("frequency_penalty", "must be finite");
+    if (penalty_last_n < 0) return bad("penalty_last_n", "must be >= 0");
+    return Status::ok();
+}
+
+Result<Sampler> Sampler::create(const SamplerParams& params, int32_t n_vocab) {
+    RWB_RETURN_IF_ERROR(params.validate());
+    if (n_vocab <= 0) return Result<Sampler>::error("sampler: n_vocab must be > 0");
+    return Sampler(params, n_vocab);
+}
+
+Sampler::Sampler(const SamplerParams& params, int32_t n_vocab)
+    : params_(params), n_vocab_(n_vocab), rng_(params.seed) {
+    history_.reserve(static_cast<size_t>(std::min(params.penalty_last_n, 1 << 16)));
+}
+
+void Sampler::reset(uint64_t seed) {
+    rng_.seed(seed);
+    history_.clear();
+    history_next_ = 0;
+    candidates_.clear();
+}
+
+void Sampler::accept(TokenId id) {
+    const auto window = static_cast<size_t>(params_.penalty_last_n);
+    if (window == 0) return;
+    if (history_.size() < window) {
+        history_.push_back(id);
+        return;
+    }
+    history_[history_next_] = id;
+    history_next_ = (history_next_ + 1) % window;
+}
+
+TokenId Sampler::sample(std::span<const float> logits) {
+    candidates_.clear();
+    if (logits.size() != static_cast<size_t>(n_vocab_)) return -1;
+
+    std::span<const float> row = logits;
+    const bool penalise = params_.repetition_penalty != 1.0f || params_.presence_penalty != 0.0f ||
+                          params_.frequency_penalty != 0.0f;
+    if (penalise && !history_.empty()) {
+        work_logits_.assign(logits.begin(), logits.end());
+        sampling::apply_penalties(work_logits_, history_, params_.repetition_penalty,
+                                  params_.presence_penalty, params_.frequency_penalty);
+        row = work_logits_;
+    }
+
+    if (params_.temperature <= 0.0f) return sampling::argmax(row);
+
+    sampling::fill_candidates(row, params_.temperature, candidates_);
+    sampling::top_k(candidates_, params_.top_k);
+    sampling::softmax(candidates_);
+    sampling::top_p(candidates_, params_.top_p);
+    sampling::min_p(candidates_, params_.min_p);
+    const size_t pick = sampling::draw_index(candidates_, sampling::uniform01(rng_));
+    return candidates_[pick].id;
+}
+
+} // namespace rwb
