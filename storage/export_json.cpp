@@ -16,8 +16,9 @@
 namespace rwb::storage {
 namespace {
 
-QString isoMs(const QDateTime& t) { return t.toUTC().toString(Qt::ISODateWithMs); }
-
+QString isoMs(const QDateTime& t) {
+    return t.toUTC().toString(Qt::ISODateWithMs);
+}
 
 QString modelKey(const ModelRecord& m) {
     return m.sha256.isEmpty() ? QStringLiteral("path:") + m.path : m.sha256;
@@ -53,7 +54,8 @@ QJsonObject messageJson(const Message& m, const QHash<qint64, QString>& uuids,
 } // namespace
 
 QByteArray exportJson(MessageStore& store, const QVector<qint64>& conversationIds, QString* error) {
-    const QVector<qint64> ids = conversationIds.isEmpty() ? store.allConversationIds() : conversationIds;
+    const QVector<qint64> ids =
+        conversationIds.isEmpty() ? store.allConversationIds() : conversationIds;
     QMap<QString, QJsonObject> models; // key -> record, sorted
     QHash<qint64, QJsonValue> modelRefs;
     auto modelRef = [&](qint64 id) -> QJsonValue {
@@ -87,7 +89,8 @@ QByteArray exportJson(MessageStore& store, const QVector<qint64>& conversationId
         QHash<qint64, QString> uuids;
         for (const Message& m : messages) uuids.insert(m.id, m.uuid);
         QJsonArray messageArray;
-        for (const Message& m : messages) messageArray.append(messageJson(m, uuids, modelRef(m.modelId)));
+        for (const Message& m : messages)
+            messageArray.append(messageJson(m, uuids, modelRef(m.modelId)));
         QJsonObject o;
         o.insert(QStringLiteral("uuid"), c->uuid);
         o.insert(QStringLiteral("title"), c->title);

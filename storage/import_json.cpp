@@ -23,7 +23,7 @@ QDateTime parseIso(const QJsonValue& v) {
 std::optional<qint64> idByUuid(MessageStore& store, const char* table, const QString& uuid) {
     QSqlQuery q(store.database());
     q.prepare(QStringLiteral("SELECT id FROM %1 WHERE uuid=?").arg(QLatin1String(table)));
-    q.addBindValue(uuid);
+    sql::bind(q, uuid);
     if (!q.exec() || !q.next()) return std::nullopt;
     return q.value(0).toLongLong();
 }
@@ -36,10 +36,10 @@ qint64 localModel(MessageStore& store, const QJsonObject& o) {
     QSqlQuery q(store.database());
     if (!m.sha256.isEmpty()) {
         q.prepare(QStringLiteral("SELECT id FROM models WHERE sha256=?"));
-        q.addBindValue(m.sha256);
+        sql::bind(q, m.sha256);
     } else {
         q.prepare(QStringLiteral("SELECT id FROM models WHERE sha256='' AND path=?"));
-        q.addBindValue(m.path);
+        sql::bind(q, m.path);
     }
     if (q.exec() && q.next()) return q.value(0).toLongLong();
     m.name = o.value(QStringLiteral("name")).toString();
@@ -91,7 +91,8 @@ ImportResult importJson(MessageStore& store, const QByteArray& json) {
                                        "nothing was imported"));
     const int version = root.value(QStringLiteral("version")).toInt(-1);
     if (version < 1)
-        return failWith(QStringLiteral("The export has no valid format version; nothing was imported"));
+        return failWith(
+            QStringLiteral("The export has no valid format version; nothing was imported"));
     if (version > kJsonFormatVersion)
         return failWith(QStringLiteral("The export was made by a newer version (format %1, this "
                                        "version reads up to %2); nothing was imported")
@@ -128,7 +129,8 @@ ImportResult importJson(MessageStore& store, const QByteArray& json) {
             c.sampling = co.value(QStringLiteral("sampling")).toObject();
             c.systemPrompt = co.value(QStringLiteral("system_prompt")).toString();
             c.folder = co.value(QStringLiteral("folder")).toString();
-            for (const QJsonValue& t : co.value(QStringLiteral("tags")).toArray()) c.tags << t.toString();
+            for (const QJsonValue& t : co.value(QStringLiteral("tags")).toArray())
+                c.tags << t.toString();
             if (store.createConversation(c) <= 0)
                 return failWith(QStringLiteral("Cannot import: ") + store.lastError());
             ++result.conversationsAdded;
@@ -166,12 +168,13 @@ ImportResult importJson(MessageStore& store, const QByteArray& json) {
         if (!existing) {
             // addMessage moved the leaf and the time along; restore what the export says.
             QSqlQuery q(store.database());
-            q.prepare(QStringLiteral("UPDATE conversations SET current_leaf_id=?, updated=? WHERE id=?"));
+            q.prepare(
+                QStringLiteral("UPDATE conversations SET current_leaf_id=?, updated=? WHERE id=?"));
             const QString leaf = co.value(QStringLiteral("current_leaf")).toString();
-            q.addBindValue(local.contains(leaf) ? QVariant(local.value(leaf))
-                                                : QVariant(QMetaType(QMetaType::LongLong)));
-            q.addBindValue(sql::toMs(c.updated));
-            q.addBindValue(conversationId);
+            sql::bind(q, local.contains(leaf) ? QVariant(local.value(leaf))
+                                              : QVariant(QMetaType(QMetaType::LongLong)));
+            sql::bind(q, sql::toMs(c.updated));
+            sql::bind(q, conversationId);
             QString why;
             if (!sql::run(q, &why)) return failWith(QStringLiteral("Cannot import: ") + why);
         }

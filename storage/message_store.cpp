@@ -38,14 +38,18 @@ FileKind inspectFile(const QString& path) {
 MessageStore::MessageStore()
     : m_connectionName(QStringLiteral("rwb_storage_%1").arg(++g_connectionCounter)) {}
 
-MessageStore::~MessageStore() { close(); }
+MessageStore::~MessageStore() {
+    close();
+}
 
 QString MessageStore::defaultDatabasePath() {
     return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) +
            QStringLiteral("/history.sqlite");
 }
 
-bool MessageStore::isOpen() const { return m_db.isValid() && m_db.isOpen(); }
+bool MessageStore::isOpen() const {
+    return m_db.isValid() && m_db.isOpen();
+}
 
 void MessageStore::close() {
     if (m_db.isValid()) {
@@ -77,7 +81,8 @@ bool MessageStore::open(const QString& path) {
 bool MessageStore::openChecked(const QString& path) {
     const QFileInfo info(path);
     if (!QDir().mkpath(info.absolutePath()))
-        return fail(QStringLiteral("Cannot create the history folder %1").arg(info.absolutePath()), {});
+        return fail(QStringLiteral("Cannot create the history folder %1").arg(info.absolutePath()),
+                    {});
     const FileKind kind = inspectFile(path);
     if (kind == FileKind::Unreadable)
         return fail(QStringLiteral("Cannot read the history database %1").arg(path), {});
@@ -111,20 +116,21 @@ bool MessageStore::openChecked(const QString& path) {
     if (version < 0 || !probe.exec(QStringLiteral("SELECT count(*) FROM sqlite_master"))) {
         if (why.isEmpty()) why = probe.lastError().databaseText();
         m_openError = why.contains(QLatin1String("not a database")) ? OpenError::NotADatabase
-                                                                     : OpenError::Corrupt;
-        return fail(QStringLiteral("The history database %1 is damaged; it was left unchanged")
-                        .arg(path),
-                    why);
+                                                                    : OpenError::Corrupt;
+        return fail(
+            QStringLiteral("The history database %1 is damaged; it was left unchanged").arg(path),
+            why);
     }
     probe.finish();
     if (version > migrations::latestVersion()) {
         m_openError = OpenError::TooNew;
-        return fail(QStringLiteral("%1 was written by a newer version of Reasoning Workbench "
-                                   "(schema %2, this version knows up to %3); it was left unchanged")
-                        .arg(path)
-                        .arg(version)
-                        .arg(migrations::latestVersion()),
-                    {});
+        return fail(
+            QStringLiteral("%1 was written by a newer version of Reasoning Workbench "
+                           "(schema %2, this version knows up to %3); it was left unchanged")
+                .arg(path)
+                .arg(version)
+                .arg(migrations::latestVersion()),
+            {});
     }
 
     QSqlQuery pragma(m_db);
@@ -145,7 +151,8 @@ bool MessageStore::openChecked(const QString& path) {
 
 bool MessageStore::moveAsideAndRecreate(QString* movedTo) {
     close();
-    const QString stamp = QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
+    const QString stamp =
+        QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"));
     const QString target = m_path + QStringLiteral(".corrupt-") + stamp;
     if (QFile::exists(target) || !QFile::rename(m_path, target)) {
         m_openError = OpenError::CannotOpen;
@@ -159,7 +166,9 @@ bool MessageStore::moveAsideAndRecreate(QString* movedTo) {
     return open(m_path);
 }
 
-int MessageStore::schemaVersion() { return migrations::currentVersion(m_db, &m_error); }
+int MessageStore::schemaVersion() {
+    return migrations::currentVersion(m_db, &m_error);
+}
 
 QString MessageStore::integrityCheck() {
     QSqlQuery query(m_db);
@@ -172,7 +181,8 @@ QString MessageStore::integrityCheck() {
 
 int MessageStore::markStreamingInterrupted() {
     QSqlQuery query(m_db);
-    query.prepare(QStringLiteral("UPDATE messages SET state='interrupted' WHERE state='streaming'"));
+    query.prepare(
+        QStringLiteral("UPDATE messages SET state='interrupted' WHERE state='streaming'"));
     if (!sql::run(query, &m_error)) return -1;
     return query.numRowsAffected();
 }
@@ -203,7 +213,9 @@ Conversation readConversation(const QSqlQuery& q) {
     return c;
 }
 
-QVariant nullableId(qint64 id) { return id > 0 ? QVariant(id) : QVariant(QMetaType(QMetaType::LongLong)); }
+QVariant nullableId(qint64 id) {
+    return id > 0 ? QVariant(id) : QVariant(QMetaType(QMetaType::LongLong));
+}
 
 } // namespace
 
@@ -213,19 +225,20 @@ qint64 MessageStore::createConversation(Conversation& c) {
     if (!c.updated.isValid()) c.updated = c.created;
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral(
-        "INSERT INTO conversations (uuid, title, created, updated, pinned, model_id, sampling_json, "
+        "INSERT INTO conversations (uuid, title, created, updated, pinned, model_id, "
+        "sampling_json, "
         "system_prompt, folder, tags, current_leaf_id) VALUES (?,?,?,?,?,?,?,?,?,?,?)"));
-    q.addBindValue(c.uuid);
-    q.addBindValue(c.title);
-    q.addBindValue(sql::toMs(c.created));
-    q.addBindValue(sql::toMs(c.updated));
-    q.addBindValue(c.pinned ? 1 : 0);
-    q.addBindValue(nullableId(c.modelId));
-    q.addBindValue(sql::jsonText(c.sampling));
-    q.addBindValue(c.systemPrompt);
-    q.addBindValue(c.folder);
-    q.addBindValue(c.tags.join(QLatin1Char('\n')));
-    q.addBindValue(nullableId(c.currentLeafId));
+    sql::bind(q, c.uuid);
+    sql::bind(q, c.title);
+    sql::bind(q, sql::toMs(c.created));
+    sql::bind(q, sql::toMs(c.updated));
+    sql::bind(q, c.pinned ? 1 : 0);
+    sql::bind(q, nullableId(c.modelId));
+    sql::bind(q, sql::jsonText(c.sampling));
+    sql::bind(q, c.systemPrompt);
+    sql::bind(q, c.folder);
+    sql::bind(q, c.tags.join(QLatin1Char('\n')));
+    sql::bind(q, nullableId(c.currentLeafId));
     if (!sql::run(q, &m_error)) return 0;
     c.id = q.lastInsertId().toLongLong();
     return c.id;
@@ -236,15 +249,15 @@ bool MessageStore::updateConversation(const Conversation& c) {
     q.prepare(QStringLiteral(
         "UPDATE conversations SET title=?, pinned=?, model_id=?, sampling_json=?, system_prompt=?, "
         "folder=?, tags=?, updated=? WHERE id=?"));
-    q.addBindValue(c.title);
-    q.addBindValue(c.pinned ? 1 : 0);
-    q.addBindValue(nullableId(c.modelId));
-    q.addBindValue(sql::jsonText(c.sampling));
-    q.addBindValue(c.systemPrompt);
-    q.addBindValue(c.folder);
-    q.addBindValue(c.tags.join(QLatin1Char('\n')));
-    q.addBindValue(sql::toMs(QDateTime::currentDateTimeUtc()));
-    q.addBindValue(c.id);
+    sql::bind(q, c.title);
+    sql::bind(q, c.pinned ? 1 : 0);
+    sql::bind(q, nullableId(c.modelId));
+    sql::bind(q, sql::jsonText(c.sampling));
+    sql::bind(q, c.systemPrompt);
+    sql::bind(q, c.folder);
+    sql::bind(q, c.tags.join(QLatin1Char('\n')));
+    sql::bind(q, sql::toMs(QDateTime::currentDateTimeUtc()));
+    sql::bind(q, c.id);
     if (!sql::run(q, &m_error)) return false;
     if (q.numRowsAffected() != 1) return fail(QStringLiteral("No conversation %1").arg(c.id), {});
     return true;
@@ -260,15 +273,15 @@ bool MessageStore::renameConversation(qint64 id, const QString& title) {
 bool MessageStore::setPinned(qint64 id, bool pinned) {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("UPDATE conversations SET pinned=? WHERE id=?"));
-    q.addBindValue(pinned ? 1 : 0);
-    q.addBindValue(id);
+    sql::bind(q, pinned ? 1 : 0);
+    sql::bind(q, id);
     return sql::run(q, &m_error) && q.numRowsAffected() == 1;
 }
 
 bool MessageStore::deleteConversation(qint64 id) {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("DELETE FROM conversations WHERE id=?"));
-    q.addBindValue(id);
+    sql::bind(q, id);
     return sql::run(q, &m_error) && q.numRowsAffected() == 1;
 }
 
@@ -276,7 +289,7 @@ std::optional<Conversation> MessageStore::conversation(qint64 id) {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("SELECT %1 FROM conversations WHERE id=?")
                   .arg(QLatin1String(kConversationColumns)));
-    q.addBindValue(id);
+    sql::bind(q, id);
     if (!sql::run(q, &m_error)) return std::nullopt;
     if (!q.next()) {
         fail(QStringLiteral("No conversation %1").arg(id), {});
@@ -288,7 +301,7 @@ std::optional<Conversation> MessageStore::conversation(qint64 id) {
 std::optional<qint64> MessageStore::conversationIdByUuid(const QString& uuid) {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("SELECT id FROM conversations WHERE uuid=?"));
-    q.addBindValue(uuid);
+    sql::bind(q, uuid);
     if (!sql::run(q, &m_error) || !q.next()) return std::nullopt;
     return q.value(0).toLongLong();
 }
@@ -300,8 +313,8 @@ QVector<ConversationSummary> MessageStore::listConversations(int limit, int offs
         "SELECT c.id, c.title, c.updated, c.pinned, c.folder, "
         "(SELECT count(*) FROM messages m WHERE m.conversation_id = c.id) "
         "FROM conversations c ORDER BY c.pinned DESC, c.updated DESC LIMIT ? OFFSET ?"));
-    q.addBindValue(limit);
-    q.addBindValue(offset);
+    sql::bind(q, limit);
+    sql::bind(q, offset);
     if (!sql::run(q, &m_error)) return out;
     while (q.next()) {
         ConversationSummary s;
@@ -330,8 +343,8 @@ QVector<qint64> MessageStore::allConversationIds() {
 bool MessageStore::touchConversation(qint64 id) {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("UPDATE conversations SET updated=? WHERE id=?"));
-    q.addBindValue(sql::toMs(QDateTime::currentDateTimeUtc()));
-    q.addBindValue(id);
+    sql::bind(q, sql::toMs(QDateTime::currentDateTimeUtc()));
+    sql::bind(q, id);
     return sql::run(q, &m_error);
 }
 

@@ -63,7 +63,8 @@ public:
 
     // Conversations.
     qint64 createConversation(Conversation& conversation); // fills id/uuid/created; 0 on error
-    bool updateConversation(const Conversation& conversation); // title, pinned, settings, folder, tags
+    bool
+    updateConversation(const Conversation& conversation); // title, pinned, settings, folder, tags
     bool renameConversation(qint64 id, const QString& title);
     bool setPinned(qint64 id, bool pinned);
     bool deleteConversation(qint64 id);

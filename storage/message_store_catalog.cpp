@@ -15,7 +15,7 @@ QVariant nullableId(qint64 id) {
 }
 
 void bindAll(QSqlQuery& q, std::initializer_list<QVariant> values) {
-    for (const QVariant& v : values) q.addBindValue(v);
+    for (const QVariant& v : values) sql::bind(q, v);
 }
 
 ModelRecord readModel(const QSqlQuery& q) {
@@ -38,10 +38,10 @@ qint64 MessageStore::upsertModel(ModelRecord& m) {
     QSqlQuery find(m_db);
     if (!m.sha256.isEmpty()) {
         find.prepare(QStringLiteral("SELECT id FROM models WHERE sha256=?"));
-        find.addBindValue(m.sha256);
+        sql::bind(find, m.sha256);
     } else {
         find.prepare(QStringLiteral("SELECT id FROM models WHERE sha256='' AND path=?"));
-        find.addBindValue(m.path);
+        sql::bind(find, m.path);
     }
     if (!sql::run(find, &m_error)) return 0;
     QSqlQuery q(m_db);
@@ -64,7 +64,7 @@ qint64 MessageStore::upsertModel(ModelRecord& m) {
 std::optional<ModelRecord> MessageStore::model(qint64 id) {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("SELECT %1 FROM models WHERE id=?").arg(QLatin1String(kModelColumns)));
-    q.addBindValue(id);
+    sql::bind(q, id);
     if (!sql::run(q, &m_error) || !q.next()) return std::nullopt;
     return readModel(q);
 }
@@ -72,7 +72,8 @@ std::optional<ModelRecord> MessageStore::model(qint64 id) {
 QVector<ModelRecord> MessageStore::models() {
     QVector<ModelRecord> out;
     QSqlQuery q(m_db);
-    if (!q.exec(QStringLiteral("SELECT %1 FROM models ORDER BY name, id").arg(QLatin1String(kModelColumns))))
+    if (!q.exec(QStringLiteral("SELECT %1 FROM models ORDER BY name, id")
+                    .arg(QLatin1String(kModelColumns))))
         return out;
     while (q.next()) out.append(readModel(q));
     return out;
@@ -82,8 +83,9 @@ qint64 MessageStore::addComparisonRun(ComparisonRun& r) {
     if (r.uuid.isEmpty()) r.uuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
     if (!r.created.isValid()) r.created = QDateTime::currentDateTimeUtc();
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("INSERT INTO comparison_runs (uuid, title, prompt, system_prompt, "
-                             "sampling_json, problem_set, notes, created) VALUES (?,?,?,?,?,?,?,?)"));
+    q.prepare(
+        QStringLiteral("INSERT INTO comparison_runs (uuid, title, prompt, system_prompt, "
+                       "sampling_json, problem_set, notes, created) VALUES (?,?,?,?,?,?,?,?)"));
     bindAll(q, {r.uuid, r.title, r.prompt, r.systemPrompt, sql::jsonText(r.sampling), r.problemSet,
                 r.notes, sql::toMs(r.created)});
     if (!sql::run(q, &m_error)) return 0;
@@ -95,9 +97,11 @@ qint64 MessageStore::addComparisonResult(ComparisonResult& r) {
     if (!r.created.isValid()) r.created = QDateTime::currentDateTimeUtc();
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral(
-        "INSERT INTO comparison_results (run_id, model_id, answer, reasoning, state, prompt_tokens, "
+        "INSERT INTO comparison_results (run_id, model_id, answer, reasoning, state, "
+        "prompt_tokens, "
         "thinking_tokens, answer_tokens, ttft_ms, thinking_seconds, tokens_per_second, "
-        "finish_reason, verdict, provenance_json, created) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+        "finish_reason, verdict, provenance_json, created) VALUES "
+        "(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     bindAll(q, {r.runId, nullableId(r.modelId), r.answer, r.reasoning, stateName(r.state),
                 r.promptTokens, r.thinkingTokens, r.answerTokens, r.timeToFirstTokenMs,
                 r.thinkingSeconds, r.tokensPerSecond, r.finishReason, r.verdict,
@@ -127,8 +131,9 @@ const char* kRunColumns =
 
 std::optional<ComparisonRun> MessageStore::comparisonRun(qint64 id) {
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT %1 FROM comparison_runs WHERE id=?").arg(QLatin1String(kRunColumns)));
-    q.addBindValue(id);
+    q.prepare(QStringLiteral("SELECT %1 FROM comparison_runs WHERE id=?")
+                  .arg(QLatin1String(kRunColumns)));
+    sql::bind(q, id);
     if (!sql::run(q, &m_error) || !q.next()) return std::nullopt;
     return readRun(q);
 }
@@ -136,9 +141,10 @@ std::optional<ComparisonRun> MessageStore::comparisonRun(qint64 id) {
 QVector<ComparisonRun> MessageStore::comparisonRuns(int limit) {
     QVector<ComparisonRun> out;
     QSqlQuery q(m_db);
-    q.prepare(QStringLiteral("SELECT %1 FROM comparison_runs ORDER BY created DESC, id DESC LIMIT ?")
-                  .arg(QLatin1String(kRunColumns)));
-    q.addBindValue(limit);
+    q.prepare(
+        QStringLiteral("SELECT %1 FROM comparison_runs ORDER BY created DESC, id DESC LIMIT ?")
+            .arg(QLatin1String(kRunColumns)));
+    sql::bind(q, limit);
     if (!sql::run(q, &m_error)) return out;
     while (q.next()) out.append(readRun(q));
     return out;
@@ -151,7 +157,7 @@ QVector<ComparisonResult> MessageStore::comparisonResults(qint64 runId) {
         "SELECT id, run_id, model_id, answer, reasoning, state, prompt_tokens, thinking_tokens, "
         "answer_tokens, ttft_ms, thinking_seconds, tokens_per_second, finish_reason, verdict, "
         "provenance_json, created FROM comparison_results WHERE run_id=? ORDER BY id"));
-    q.addBindValue(runId);
+    sql::bind(q, runId);
     if (!sql::run(q, &m_error)) return out;
     while (q.next()) {
         ComparisonResult r;

@@ -60,7 +60,8 @@ qint64 MessageStore::addMessage(Message& m) {
     if (m.uuid.isEmpty()) m.uuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
     if (!m.created.isValid()) m.created = QDateTime::currentDateTimeUtc();
     sql::Transaction transaction(m_db);
-    if (!transaction.ok()) return fail(QStringLiteral("Cannot save the message"), transaction.error());
+    if (!transaction.ok())
+        return fail(QStringLiteral("Cannot save the message"), transaction.error());
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral(
         "INSERT INTO messages (uuid, conversation_id, parent_id, role, answer, reasoning, state, "
@@ -70,27 +71,41 @@ qint64 MessageStore::addMessage(Message& m) {
         "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
     const Provenance& p = m.provenance;
     for (const QVariant& v :
-         {QVariant(m.uuid), QVariant(m.conversationId), nullableId(m.parentId),
-          QVariant(roleName(m.role)), QVariant(m.answer), QVariant(m.reasoning),
-          QVariant(stateName(m.state)), nullableId(m.modelId), QVariant(m.promptTokens),
-          QVariant(m.thinkingTokens), QVariant(m.answerTokens), QVariant(m.timeToFirstTokenMs),
-          QVariant(m.thinkingSeconds), QVariant(m.tokensPerSecond), QVariant(m.finishReason),
-          QVariant(m.errorText), QVariant(sql::toMs(m.created)), QVariant(p.modelSha256),
-          QVariant(p.quantization), QVariant(p.chatTemplateVersion),
+         {QVariant(m.uuid),
+          QVariant(m.conversationId),
+          nullableId(m.parentId),
+          QVariant(roleName(m.role)),
+          QVariant(m.answer),
+          QVariant(m.reasoning),
+          QVariant(stateName(m.state)),
+          nullableId(m.modelId),
+          QVariant(m.promptTokens),
+          QVariant(m.thinkingTokens),
+          QVariant(m.answerTokens),
+          QVariant(m.timeToFirstTokenMs),
+          QVariant(m.thinkingSeconds),
+          QVariant(m.tokensPerSecond),
+          QVariant(m.finishReason),
+          QVariant(m.errorText),
+          QVariant(sql::toMs(m.created)),
+          QVariant(p.modelSha256),
+          QVariant(p.quantization),
+          QVariant(p.chatTemplateVersion),
           QVariant(sql::jsonText(p.sampling)),
           p.seed ? QVariant(*p.seed) : QVariant(QMetaType(QMetaType::LongLong)),
           p.thinkingBudget ? QVariant(*p.thinkingBudget) : QVariant(QMetaType(QMetaType::Int)),
-          QVariant(p.engineVersion), QVariant(p.backend)})
-        q.addBindValue(v);
+          QVariant(p.engineVersion),
+          QVariant(p.backend)})
+        sql::bind(q, v);
     QString why;
     if (!sql::run(q, &why)) return fail(QStringLiteral("Cannot save the message"), why);
     m.id = q.lastInsertId().toLongLong();
     QSqlQuery leaf(m_db);
     leaf.prepare(QStringLiteral(
         "UPDATE conversations SET current_leaf_id=?, updated=max(updated, ?) WHERE id=?"));
-    leaf.addBindValue(m.id);
-    leaf.addBindValue(sql::toMs(m.created));
-    leaf.addBindValue(m.conversationId);
+    sql::bind(leaf, m.id);
+    sql::bind(leaf, sql::toMs(m.created));
+    sql::bind(leaf, m.conversationId);
     if (!sql::run(leaf, &why) || !transaction.commit(&why)) {
         m.id = 0;
         return fail(QStringLiteral("Cannot save the message"), why);
@@ -101,9 +116,9 @@ qint64 MessageStore::addMessage(Message& m) {
 bool MessageStore::saveStreamingText(qint64 id, const QString& answer, const QString& reasoning) {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("UPDATE messages SET answer=?, reasoning=? WHERE id=?"));
-    q.addBindValue(answer);
-    q.addBindValue(reasoning);
-    q.addBindValue(id);
+    sql::bind(q, answer);
+    sql::bind(q, reasoning);
+    sql::bind(q, id);
     QString why;
     if (!sql::run(q, &why)) return fail(QStringLiteral("Cannot save the streaming answer"), why);
     return true;
@@ -121,7 +136,7 @@ bool MessageStore::finishMessage(qint64 id, const QString& answer, const QString
           QVariant(o.promptTokens), QVariant(o.thinkingTokens), QVariant(o.answerTokens),
           QVariant(o.timeToFirstTokenMs), QVariant(o.thinkingSeconds), QVariant(o.tokensPerSecond),
           QVariant(o.finishReason), QVariant(o.errorText), QVariant(id)})
-        q.addBindValue(v);
+        sql::bind(q, v);
     QString why;
     if (!sql::run(q, &why)) return fail(QStringLiteral("Cannot save the finished answer"), why);
     if (q.numRowsAffected() != 1) return fail(QStringLiteral("No message %1").arg(id), {});
@@ -132,7 +147,7 @@ std::optional<Message> MessageStore::message(qint64 id) {
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("SELECT %1 FROM messages m WHERE m.id=?")
                   .arg(QLatin1String(kMessageColumns)));
-    q.addBindValue(id);
+    sql::bind(q, id);
     if (!sql::run(q, &m_error)) return std::nullopt;
     if (!q.next()) {
         fail(QStringLiteral("No message %1").arg(id), {});
@@ -147,7 +162,7 @@ bool MessageStore::deleteMessage(qint64 id) {
     sql::Transaction transaction(m_db);
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("DELETE FROM messages WHERE id=?")); // descendants cascade
-    q.addBindValue(id);
+    sql::bind(q, id);
     QString why;
     if (!transaction.ok() || !sql::run(q, &why))
         return fail(QStringLiteral("Cannot delete the message"), why + transaction.error());
@@ -155,15 +170,16 @@ bool MessageStore::deleteMessage(qint64 id) {
     QSqlQuery check(m_db);
     check.prepare(QStringLiteral("SELECT 1 FROM conversations c JOIN messages m ON "
                                  "m.id = c.current_leaf_id WHERE c.id=?"));
-    check.addBindValue(doomed->conversationId);
+    sql::bind(check, doomed->conversationId);
     if (!sql::run(check, &why)) return fail(QStringLiteral("Cannot delete the message"), why);
     if (!check.next()) {
         qint64 start = doomed->parentId;
         if (start == 0) {
             QSqlQuery root(m_db);
-            root.prepare(QStringLiteral("SELECT id FROM messages WHERE conversation_id=? AND "
-                                        "parent_id IS NULL ORDER BY created DESC, id DESC LIMIT 1"));
-            root.addBindValue(doomed->conversationId);
+            root.prepare(
+                QStringLiteral("SELECT id FROM messages WHERE conversation_id=? AND "
+                               "parent_id IS NULL ORDER BY created DESC, id DESC LIMIT 1"));
+            sql::bind(root, doomed->conversationId);
             if (sql::run(root, &why) && root.next()) start = root.value(0).toLongLong();
         }
         check.finish();
@@ -177,14 +193,16 @@ QVector<Message> MessageStore::visiblePath(qint64 conversationId) {
     QVector<Message> out;
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral(
-        "WITH RECURSIVE path(id, depth) AS ("
-        "  SELECT current_leaf_id, 0 FROM conversations WHERE id=? AND current_leaf_id IS NOT NULL"
-        "  UNION ALL"
-        "  SELECT m.parent_id, p.depth + 1 FROM messages m JOIN path p ON m.id = p.id"
-        "  WHERE m.parent_id IS NOT NULL)"
-        " SELECT %1 FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC")
+                  "WITH RECURSIVE path(id, depth) AS ("
+                  "  SELECT current_leaf_id, 0 FROM conversations WHERE id=? AND current_leaf_id "
+                  "IS NOT NULL"
+                  "  UNION ALL"
+                  "  SELECT m.parent_id, p.depth + 1 FROM messages m JOIN path p ON m.id = p.id"
+                  "  WHERE m.parent_id IS NOT NULL AND p.depth < 1000000)" // a damaged cycle cannot
+                                                                           // loop forever
+                  " SELECT %1 FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC")
                   .arg(QLatin1String(kMessageColumns)));
-    q.addBindValue(conversationId);
+    sql::bind(q, conversationId);
     if (!sql::run(q, &m_error)) return out;
     while (q.next()) out.append(readMessage(q));
     return out;
@@ -196,7 +214,7 @@ QVector<Message> MessageStore::allMessages(qint64 conversationId) {
     q.prepare(QStringLiteral("SELECT %1 FROM messages m WHERE m.conversation_id=? "
                              "ORDER BY m.created, m.id")
                   .arg(QLatin1String(kMessageColumns)));
-    q.addBindValue(conversationId);
+    sql::bind(q, conversationId);
     if (!sql::run(q, &m_error)) return out;
     while (q.next()) out.append(readMessage(q));
     return out;
@@ -208,7 +226,7 @@ QVector<qint64> MessageStore::siblingIds(qint64 messageId) {
     q.prepare(QStringLiteral(
         "SELECT s.id FROM messages m JOIN messages s ON s.conversation_id = m.conversation_id "
         "AND s.parent_id IS m.parent_id WHERE m.id=? ORDER BY s.created, s.id"));
-    q.addBindValue(messageId);
+    sql::bind(q, messageId);
     if (!sql::run(q, &m_error)) return out;
     while (q.next()) out.append(q.value(0).toLongLong());
     return out;
@@ -218,7 +236,7 @@ QVector<qint64> MessageStore::childIds(qint64 messageId) {
     QVector<qint64> out;
     QSqlQuery q(m_db);
     q.prepare(QStringLiteral("SELECT id FROM messages WHERE parent_id=? ORDER BY created, id"));
-    q.addBindValue(messageId);
+    sql::bind(q, messageId);
     if (!sql::run(q, &m_error)) return out;
     while (q.next()) out.append(q.value(0).toLongLong());
     return out;
@@ -241,15 +259,16 @@ bool MessageStore::setCurrentLeaf(qint64 conversationId, qint64 leafId) {
     q.prepare(QStringLiteral("UPDATE conversations SET current_leaf_id=? WHERE id=? AND "
                              "(? IS NULL OR EXISTS (SELECT 1 FROM messages WHERE id=? AND "
                              "conversation_id=?))"));
-    q.addBindValue(nullableId(leafId));
-    q.addBindValue(conversationId);
-    q.addBindValue(nullableId(leafId));
-    q.addBindValue(nullableId(leafId));
-    q.addBindValue(conversationId);
+    sql::bind(q, nullableId(leafId));
+    sql::bind(q, conversationId);
+    sql::bind(q, nullableId(leafId));
+    sql::bind(q, nullableId(leafId));
+    sql::bind(q, conversationId);
     if (!sql::run(q, &m_error)) return false;
     if (q.numRowsAffected() != 1)
-        return fail(QStringLiteral("Message %1 is not in conversation %2").arg(leafId).arg(conversationId),
-                    {});
+        return fail(
+            QStringLiteral("Message %1 is not in conversation %2").arg(leafId).arg(conversationId),
+            {});
     return true;
 }
 

@@ -25,11 +25,15 @@ QStringList migrationFiles() {
     return dir.entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
 }
 
-bool isWordChar(QChar c) { return c.isLetterOrNumber() || c == QLatin1Char('_'); }
+bool isWordChar(QChar c) {
+    return c.isLetterOrNumber() || c == QLatin1Char('_');
+}
 
 } // namespace
 
-int latestVersion() { return int(migrationFiles().size()); }
+int latestVersion() {
+    return int(migrationFiles().size());
+}
 
 QString migrationSql(int version) {
     const QStringList files = migrationFiles();
@@ -98,7 +102,8 @@ QStringList splitStatements(const QString& script) {
             continue;
         }
         if (c == QLatin1Char(';')) {
-            const bool triggerOpen = inTrigger() && !(words.size() >= 1 && words.last() == QLatin1String("END"));
+            const bool triggerOpen =
+                inTrigger() && !(words.size() >= 1 && words.last() == QLatin1String("END"));
             if (!triggerOpen) {
                 const QString statement = current.trimmed();
                 if (!statement.isEmpty()) out.append(statement);
@@ -118,7 +123,8 @@ QStringList splitStatements(const QString& script) {
 int currentVersion(QSqlDatabase& db, QString* error) {
     QSqlQuery query(db);
     if (!query.exec(QStringLiteral("PRAGMA user_version")) || !query.next()) {
-        if (error) *error = sql::describe(QStringLiteral("reading the schema version"), query.lastError());
+        if (error)
+            *error = sql::describe(QStringLiteral("reading the schema version"), query.lastError());
         return -1;
     }
     return query.value(0).toInt();
@@ -131,17 +137,19 @@ bool migrate(QSqlDatabase& db, QString* error, int target) {
     if (from < 0) return false;
     if (from > latest) {
         if (error)
-            *error = QStringLiteral("the history database was written by a newer version of Reasoning "
-                                    "Workbench (schema %1, this version knows up to %2); it was left "
-                                    "unchanged")
-                         .arg(from)
-                         .arg(latest);
+            *error =
+                QStringLiteral("the history database was written by a newer version of Reasoning "
+                               "Workbench (schema %1, this version knows up to %2); it was left "
+                               "unchanged")
+                    .arg(from)
+                    .arg(latest);
         return false;
     }
     for (int version = from + 1; version <= target; ++version) {
         const QString script = migrationSql(version);
         if (script.isEmpty()) {
-            if (error) *error = QStringLiteral("migration %1 is missing from this build").arg(version);
+            if (error)
+                *error = QStringLiteral("migration %1 is missing from this build").arg(version);
             return false;
         }
         sql::Transaction transaction(db);
@@ -156,7 +164,8 @@ bool migrate(QSqlDatabase& db, QString* error, int target) {
                 return false; // the transaction rolls the partial migration back
             }
         }
-        if (!sql::exec(db, QStringLiteral("PRAGMA user_version = %1").arg(version), error)) return false;
+        if (!sql::exec(db, QStringLiteral("PRAGMA user_version = %1").arg(version), error))
+            return false;
         if (!transaction.commit(error)) return false;
     }
     return true;

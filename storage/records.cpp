@@ -5,9 +5,12 @@ namespace rwb::storage {
 
 QString roleName(MessageRole role) {
     switch (role) {
-    case MessageRole::System: return QStringLiteral("system");
-    case MessageRole::User: return QStringLiteral("user");
-    case MessageRole::Assistant: return QStringLiteral("assistant");
+    case MessageRole::System:
+        return QStringLiteral("system");
+    case MessageRole::User:
+        return QStringLiteral("user");
+    case MessageRole::Assistant:
+        return QStringLiteral("assistant");
     }
     return {};
 }
@@ -20,11 +23,16 @@ std::optional<MessageRole> roleFromName(const QString& name) {
 
 QString stateName(MessageState state) {
     switch (state) {
-    case MessageState::Streaming: return QStringLiteral("streaming");
-    case MessageState::Complete: return QStringLiteral("complete");
-    case MessageState::Cancelled: return QStringLiteral("cancelled");
-    case MessageState::Error: return QStringLiteral("error");
-    case MessageState::Interrupted: return QStringLiteral("interrupted");
+    case MessageState::Streaming:
+        return QStringLiteral("streaming");
+    case MessageState::Complete:
+        return QStringLiteral("complete");
+    case MessageState::Cancelled:
+        return QStringLiteral("cancelled");
+    case MessageState::Error:
+        return QStringLiteral("error");
+    case MessageState::Interrupted:
+        return QStringLiteral("interrupted");
     }
     return {};
 }

@@ -11,7 +11,9 @@
 namespace rwb::storage {
 namespace {
 
-int codePoints(const QString& s) { return int(s.toUcs4().size()); }
+int codePoints(const QString& s) {
+    return int(s.toUcs4().size());
+}
 
 QString ftsPhrase(const QString& term) {
     QString quoted = term;
@@ -29,9 +31,9 @@ QString likePattern(const QString& term) {
 
 struct FieldSpec {
     SearchHit::Field field;
-    const char* table;   // content table
-    const char* fts;     // its FTS table
-    const char* column;  // searched column
+    const char* table;  // content table
+    const char* fts;    // its FTS table
+    const char* column; // searched column
 };
 
 const FieldSpec kFields[] = {
@@ -42,9 +44,12 @@ const FieldSpec kFields[] = {
 
 int targetBit(SearchHit::Field f) {
     switch (f) {
-    case SearchHit::Field::Title: return SearchTitles;
-    case SearchHit::Field::Answer: return SearchAnswers;
-    case SearchHit::Field::Reasoning: return SearchReasoning;
+    case SearchHit::Field::Title:
+        return SearchTitles;
+    case SearchHit::Field::Answer:
+        return SearchAnswers;
+    case SearchHit::Field::Reasoning:
+        return SearchReasoning;
     }
     return 0;
 }
@@ -90,7 +95,8 @@ void makeSnippet(const QString& text, const QStringList& terms, QString* snippet
     if (end < text.size() && end > 0 && text[end - 1].isHighSurrogate()) ++end;
     const QString lead = start > 0 ? QStringLiteral("…") : QString();
     const QString tail = end < text.size() ? QStringLiteral("…") : QString();
-    *snippet = lead + text.mid(start, end - start).replace(QLatin1Char('\n'), QLatin1Char(' ')) + tail;
+    *snippet =
+        lead + text.mid(start, end - start).replace(QLatin1Char('\n'), QLatin1Char(' ')) + tail;
 
     QVector<QPair<int, int>> spans;
     for (const QString& t : terms) {
@@ -142,7 +148,8 @@ QVector<SearchHit> search(MessageStore& store, const SearchQuery& query, QString
             binds << likePattern(t);
         }
         if (query.conversationId > 0) {
-            where << (isTitle ? QStringLiteral("t.id = ?") : QStringLiteral("t.conversation_id = ?"));
+            where << (isTitle ? QStringLiteral("t.id = ?")
+                              : QStringLiteral("t.conversation_id = ?"));
             binds << query.conversationId;
         }
         const QString select =

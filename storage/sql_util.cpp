@@ -27,9 +27,20 @@ bool run(QSqlQuery& query, QString* error) {
     return false;
 }
 
-qint64 toMs(const QDateTime& t) { return t.isValid() ? t.toMSecsSinceEpoch() : 0; }
+void bind(QSqlQuery& query, const QVariant& value) {
+    if (value.metaType() == QMetaType::fromType<QString>() && value.toString().isNull())
+        query.addBindValue(QString(QLatin1String("")));
+    else
+        query.addBindValue(value);
+}
 
-QDateTime fromMs(qint64 ms) { return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC); }
+qint64 toMs(const QDateTime& t) {
+    return t.isValid() ? t.toMSecsSinceEpoch() : 0;
+}
+
+QDateTime fromMs(qint64 ms) {
+    return QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+}
 
 QString jsonText(const QJsonObject& object) {
     return QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Compact));

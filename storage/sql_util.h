@@ -20,6 +20,9 @@ bool exec(QSqlDatabase& db, const QString& statement, QString* error);
 // Prepares and executes a bound query; on failure sets *error.
 bool run(QSqlQuery& query, QString* error);
 
+// Binds the next value; a null QString is bound as '' (text columns are NOT NULL).
+void bind(QSqlQuery& query, const QVariant& value);
+
 qint64 toMs(const QDateTime& t);
 QDateTime fromMs(qint64 ms);
 QString jsonText(const QJsonObject& object);

@@ -22,9 +22,13 @@ void registerStorageMetaTypes() {
     qRegisterMetaType<QVector<qint64>>();
 }
 
-StorageWorker::StorageWorker(QObject* parent) : QObject(parent) { registerStorageMetaTypes(); }
+StorageWorker::StorageWorker(QObject* parent) : QObject(parent) {
+    registerStorageMetaTypes();
+}
 
-StorageWorker::~StorageWorker() { shutdown(); }
+StorageWorker::~StorageWorker() {
+    shutdown();
+}
 
 void StorageWorker::ensureTimer() {
     if (m_timer) return;
@@ -41,7 +45,8 @@ void StorageWorker::flushDueWriters() {
 
 void StorageWorker::open(quint64 requestId, const QString& path) {
     const bool ok = m_store.open(path);
-    emit opened(requestId, ok, int(m_store.openError()), m_store.lastError(), m_store.interruptedOnOpen());
+    emit opened(requestId, ok, int(m_store.openError()), m_store.lastError(),
+                m_store.interruptedOnOpen());
 }
 
 void StorageWorker::moveAsideAndRecreate(quint64 requestId) {
@@ -53,8 +58,10 @@ void StorageWorker::moveAsideAndRecreate(quint64 requestId) {
 void StorageWorker::listConversations(quint64 requestId, int limit, int offset) {
     m_store.setError({});
     auto list = m_store.listConversations(limit, offset);
-    if (!m_store.lastError().isEmpty()) emit failed(requestId, m_store.lastError());
-    else emit conversationsListed(requestId, list);
+    if (!m_store.lastError().isEmpty())
+        emit failed(requestId, m_store.lastError());
+    else
+        emit conversationsListed(requestId, list);
 }
 
 void StorageWorker::loadConversation(quint64 requestId, qint64 conversationId) {
@@ -64,17 +71,20 @@ void StorageWorker::loadConversation(quint64 requestId, qint64 conversationId) {
 }
 
 void StorageWorker::createConversation(quint64 requestId, Conversation conversation) {
-    if (m_store.createConversation(conversation) <= 0) return emit failed(requestId, m_store.lastError());
+    if (m_store.createConversation(conversation) <= 0)
+        return emit failed(requestId, m_store.lastError());
     emit conversationSaved(requestId, conversation);
 }
 
 void StorageWorker::updateConversation(quint64 requestId, Conversation conversation) {
-    if (!m_store.updateConversation(conversation)) return emit failed(requestId, m_store.lastError());
+    if (!m_store.updateConversation(conversation))
+        return emit failed(requestId, m_store.lastError());
     emit conversationSaved(requestId, conversation);
 }
 
 void StorageWorker::deleteConversation(quint64 requestId, qint64 conversationId) {
-    if (!m_store.deleteConversation(conversationId)) return emit failed(requestId, m_store.lastError());
+    if (!m_store.deleteConversation(conversationId))
+        return emit failed(requestId, m_store.lastError());
     emit done(requestId);
 }
 
@@ -107,35 +117,42 @@ void StorageWorker::beginStreaming(quint64 requestId, Message message) {
 void StorageWorker::appendStreaming(qint64 messageId, int phase, const QString& piece) {
     auto it = m_writers.find(messageId);
     if (it == m_writers.end()) return; // finished or unknown: a late piece, dropped
-    const auto p = phase == int(StreamPhase::Thinking) ? StreamPhase::Thinking : StreamPhase::Answering;
+    const auto p =
+        phase == int(StreamPhase::Thinking) ? StreamPhase::Thinking : StreamPhase::Answering;
     if (!it->second->append(p, piece)) emit streamingSaveFailed(messageId, m_store.lastError());
 }
 
 void StorageWorker::finishStreaming(quint64 requestId, qint64 messageId, MessageOutcome outcome) {
     auto it = m_writers.find(messageId);
-    if (it == m_writers.end()) return emit failed(requestId, QStringLiteral("No streaming message %1").arg(messageId));
+    if (it == m_writers.end())
+        return emit failed(requestId, QStringLiteral("No streaming message %1").arg(messageId));
     const bool ok = it->second->finish(outcome);
     m_writers.erase(it);
     if (!ok) return emit failed(requestId, m_store.lastError());
     auto saved = m_store.message(messageId);
-    if (saved) emit messageAdded(requestId, *saved);
-    else emit done(requestId);
+    if (saved)
+        emit messageAdded(requestId, *saved);
+    else
+        emit done(requestId);
 }
 
-void StorageWorker::exportJsonFile(quint64 requestId, const QVector<qint64>& ids, const QString& path) {
+void StorageWorker::exportJsonFile(quint64 requestId, const QVector<qint64>& ids,
+                                   const QString& path) {
     QString error;
     const QByteArray json = exportJson(m_store, ids, &error);
     if (json.isEmpty()) return emit failed(requestId, error);
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(json) != json.size() || !file.commit())
-        return emit failed(requestId, QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
+        return emit failed(requestId,
+                           QStringLiteral("Cannot write %1: %2").arg(path, file.errorString()));
     emit done(requestId);
 }
 
 void StorageWorker::importJsonFile(quint64 requestId, const QString& path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return emit failed(requestId, QStringLiteral("Cannot read %1: %2").arg(path, file.errorString()));
+        return emit failed(requestId,
+                           QStringLiteral("Cannot read %1: %2").arg(path, file.errorString()));
     const ImportResult result = importJson(m_store, file.readAll());
     if (!result.ok) return emit failed(requestId, result.error);
     emit done(requestId);

@@ -41,7 +41,8 @@ public slots:
     void appendStreaming(qint64 messageId, int phase, const QString& piece); // StreamPhase
     void finishStreaming(quint64 requestId, qint64 messageId, rwb::storage::MessageOutcome outcome);
 
-    void exportJsonFile(quint64 requestId, const QVector<qint64>& conversationIds, const QString& path);
+    void exportJsonFile(quint64 requestId, const QVector<qint64>& conversationIds,
+                        const QString& path);
     void importJsonFile(quint64 requestId, const QString& path);
 
     // Saves unsaved streaming text and closes the database (called before the thread stops).
@@ -49,14 +50,15 @@ public slots:
 
 signals:
     void opened(quint64 requestId, bool ok, int openError, const QString& error, int interrupted);
-    void conversationsListed(quint64 requestId, const QVector<rwb::storage::ConversationSummary>& list);
+    void conversationsListed(quint64 requestId,
+                             const QVector<rwb::storage::ConversationSummary>& list);
     void conversationLoaded(quint64 requestId, const rwb::storage::Conversation& conversation,
                             const QVector<rwb::storage::Message>& visiblePath);
     void conversationSaved(quint64 requestId, const rwb::storage::Conversation& conversation);
     void messageAdded(quint64 requestId, const rwb::storage::Message& message);
     void searchFinished(quint64 requestId, const QVector<rwb::storage::SearchHit>& hits);
-    void done(quint64 requestId);                          // success of a call with no payload
-    void failed(quint64 requestId, const QString& error);  // one line for the user
+    void done(quint64 requestId);                         // success of a call with no payload
+    void failed(quint64 requestId, const QString& error); // one line for the user
     void streamingSaveFailed(qint64 messageId, const QString& error);
 
 private:
