@@ -47,8 +47,8 @@ enum class GgmlType : uint32_t {
 
 struct GgmlTypeTraits {
     GgmlType type;
-    std::string_view name;  // as llama.cpp prints it: "f32", "q4_K", ...
-    uint32_t block_size;    // elements per block (1 for plain types)
+    std::string_view name; // as llama.cpp prints it: "f32", "q4_K", ...
+    uint32_t block_size;   // elements per block (1 for plain types)
     uint32_t bytes_per_block;
 };
 

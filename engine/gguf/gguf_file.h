@@ -8,8 +8,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace rwb::gguf {
@@ -34,10 +36,10 @@ std::string_view value_type_name(ValueType t);
 // One metadata value. Scalars keep their file type; arrays keep their element type and may nest.
 struct Value {
     ValueType type = ValueType::UINT8;
-    uint64_t u = 0;     // UINT8/16/32/64 and BOOL (0/1)
-    int64_t i = 0;      // INT8/16/32/64
-    double f = 0;       // FLOAT32/64
-    std::string s;      // STRING
+    uint64_t u = 0;                         // UINT8/16/32/64 and BOOL (0/1)
+    int64_t i = 0;                          // INT8/16/32/64
+    double f = 0;                           // FLOAT32/64
+    std::string s;                          // STRING
     ValueType elem_type = ValueType::UINT8; // ARRAY: element type
     std::vector<Value> items;               // ARRAY of anything but strings/numbers is nested here
     std::vector<std::string> strings;       // ARRAY of STRING (kept flat: vocabularies are large)
@@ -53,9 +55,9 @@ struct MetaEntry {
 
 struct TensorInfo {
     std::string name;
-    std::vector<uint64_t> ne;    // dimensions, ne[0] innermost (contiguous), as ggml orders them
+    std::vector<uint64_t> ne; // dimensions, ne[0] innermost (contiguous), as ggml orders them
     GgmlType type = GgmlType::F32;
-    uint64_t offset = 0;         // from the start of the data section
+    uint64_t offset = 0; // from the start of the data section
     uint64_t n_elements = 0;
     uint64_t n_bytes = 0;
 };
@@ -64,6 +66,10 @@ class GgufFile {
 public:
     // Maps, parses and validates the whole file; a bad file gives a one-line message.
     static Result<std::shared_ptr<GgufFile>> open(const std::string& path);
+    // Parses a GGUF image held in memory (copied, so the caller's buffer may go away); the same
+    // checks as open(). For tests, the fuzzer and files that arrive as bytes.
+    static Result<std::shared_ptr<GgufFile>> open_memory(std::span<const uint8_t> bytes,
+                                                         std::string name = "<memory>");
     ~GgufFile();
     GgufFile(const GgufFile&) = delete;
     GgufFile& operator=(const GgufFile&) = delete;
@@ -89,10 +95,18 @@ public:
 
     const std::vector<TensorInfo>& tensors() const { return tensors_; }
     const TensorInfo* find_tensor(std::string_view name) const;
-    const uint8_t* tensor_data(const TensorInfo& t) const { return base_ + data_offset_ + t.offset; }
+    const uint8_t* tensor_data(const TensorInfo& t) const {
+        return base_ + data_offset_ + t.offset;
+    }
+
+    // The whole file as mapped (read-only); tensor_data() points inside [mapped_data, +file_size).
+    const uint8_t* mapped_data() const { return base_; }
+    // Whether the bytes are an OS file mapping (open) rather than an owned copy (open_memory).
+    bool is_mapped() const { return mapping_ != nullptr; }
 
 private:
     GgufFile() = default;
+    void build_tensor_index();
     friend class GgufParser;
 
     std::string path_;
@@ -104,6 +118,8 @@ private:
     uint64_t data_offset_ = 0;
     std::vector<MetaEntry> metadata_;
     std::vector<TensorInfo> tensors_;
+    std::vector<uint8_t> owned_; // open_memory's copy of the bytes
+    std::vector<std::pair<std::string_view, size_t>> tensor_index_; // sorted by name
 };
 
 } // namespace rwb::gguf
