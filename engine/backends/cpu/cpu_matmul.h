@@ -9,6 +9,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
+#include <vector>
 
 namespace rwb::cpu {
 
@@ -22,8 +24,8 @@ struct WeightMatrix {
 };
 
 // Y[m][r] = sum_k W[r][k] * X[m][k] for m in [0, M), r in [0, W.rows).
-// X: M x W.cols floats, row-major (leading dimension ldx). Y: M x W.rows floats (leading dimension ldy).
-// Uses the pool's threads; safe to call from several threads with different pools.
+// X: M x W.cols floats, row-major (leading dimension ldx). Y: M x W.rows floats (leading dimension
+// ldy). Uses the pool's threads; safe to call from several threads with different pools.
 Status matmul(const WeightMatrix& W, const float* X, int64_t M, int64_t ldx, float* Y, int64_t ldy,
               ThreadPool& pool);
 
@@ -32,5 +34,12 @@ Status dequantize_row(const WeightMatrix& W, int64_t r, float* out);
 
 // Which instruction set the kernels picked on this machine ("avx512", "avx2", "neon", "portable").
 const char* kernel_isa();
+
+// Instruction sets whose kernels can run on this machine, best first (always ends in "portable").
+std::vector<const char*> available_isas();
+// Switches the kernels of this process to `isa` (one of available_isas()); for tests and
+// benchmarks comparing paths. RWB_CPU_ISA=portable|avx2|avx512 does the same at start-up.
+// Not to be called while a matmul() is running.
+Status set_kernel_isa(std::string_view isa);
 
 } // namespace rwb::cpu
