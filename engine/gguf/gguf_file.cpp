@@ -72,7 +72,7 @@ std::string describe(const Value& v) {
     if (v.type == ValueType::ARRAY)
         return "an array of " + std::string(value_type_name(v.elem_type));
     std::string n(value_type_name(v.type));
-    return (n[0] == 'i' || n[0] == 'u' ? "an " : "a ") + n;
+    return (n[0] == 'i' ? "an " : "a ") + n;
 }
 
 template <typename T>
