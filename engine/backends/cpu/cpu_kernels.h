@@ -18,6 +18,10 @@ constexpr int kMaxTile = 4;
 using RowDotFn = void (*)(int64_t n, const void* w, const void* a, size_t a_stride, int nm,
                           float* y, int64_t ldy);
 
+// n floats -> n/32 Q8_0 blocks or n/256 Q8_K blocks, bit-identical to the quant layer's
+// reference activation quantizers.
+using QuantizeRowFn = void (*)(const float* x, void* y, int64_t n);
+
 struct KernelTable {
     const char* isa = "portable";
     RowDotFn f32 = nullptr;
@@ -28,6 +32,8 @@ struct KernelTable {
     RowDotFn q4_K = nullptr;
     RowDotFn q5_K = nullptr;
     RowDotFn q6_K = nullptr;
+    QuantizeRowFn quantize_q8_0 = nullptr;
+    QuantizeRowFn quantize_q8_K = nullptr;
 };
 
 inline RowDotFn kernel_for(const KernelTable& t, GgmlType type) {

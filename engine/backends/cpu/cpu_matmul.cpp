@@ -33,16 +33,9 @@ Status check_weight(const WeightMatrix& W) {
     return Status::ok();
 }
 
-void quantize_activation_rows(GgmlType act_type, const float* X, int64_t ldx, int64_t cols,
-                              int64_t m0, int64_t m1, uint8_t* A, size_t a_stride) {
-    for (int64_t m = m0; m < m1; ++m) {
-        const float* x = X + m * ldx;
-        uint8_t* a = A + size_t(m) * a_stride;
-        if (act_type == GgmlType::Q8_0)
-            quant::quantize_row_q8_0(x, reinterpret_cast<quant::BlockQ8_0*>(a), cols);
-        else
-            quant::quantize_row_q8_K(x, reinterpret_cast<quant::BlockQ8_K*>(a), cols);
-    }
+void quantize_activation_rows(detail::QuantizeRowFn quantize, const float* X, int64_t ldx,
+                              int64_t cols, int64_t m0, int64_t m1, uint8_t* A, size_t a_stride) {
+    for (int64_t m = m0; m < m1; ++m) quantize(X + m * ldx, A + size_t(m) * a_stride, cols);
 }
 
 // Rows [r0, r1) of W times all M activation rows.
@@ -75,7 +68,8 @@ Status matmul(const WeightMatrix& W, const float* X, int64_t M, int64_t ldx, flo
     if (!X || !Y) return Status::error("matmul: null input or output");
     if (ldx < W.cols || ldy < W.rows) return Status::error("matmul: leading dimension too small");
 
-    const detail::RowDotFn dot = detail::kernel_for(detail::active_kernels(), W.type);
+    const detail::KernelTable& kernels = detail::active_kernels();
+    const detail::RowDotFn dot = detail::kernel_for(kernels, W.type);
     if (!dot) return Status::error("matmul: no kernel for this type");
 
     const GgmlType act_type = quant::vec_dot_type(W.type);
@@ -85,14 +79,16 @@ Status matmul(const WeightMatrix& W, const float* X, int64_t M, int64_t ldx, flo
     if (act_type != GgmlType::F32) {
         a_stride = size_t(*ggml_row_bytes(act_type, uint64_t(W.cols)));
         auto* buf = static_cast<uint8_t*>(pool.scratch(a_stride * size_t(M)));
+        const detail::QuantizeRowFn quantize =
+            act_type == GgmlType::Q8_0 ? kernels.quantize_q8_0 : kernels.quantize_q8_K;
         if (parallel && M >= 4) {
             pool.run([&](int ith, int nth) {
                 const int64_t per = (M + nth - 1) / nth;
-                quantize_activation_rows(act_type, X, ldx, W.cols, std::min(M, ith * per),
+                quantize_activation_rows(quantize, X, ldx, W.cols, std::min(M, ith * per),
                                          std::min(M, (ith + 1) * per), buf, a_stride);
             });
         } else {
-            quantize_activation_rows(act_type, X, ldx, W.cols, 0, M, buf, a_stride);
+            quantize_activation_rows(quantize, X, ldx, W.cols, 0, M, buf, a_stride);
         }
         A = buf;
     }

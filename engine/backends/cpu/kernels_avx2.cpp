@@ -150,6 +150,8 @@ const KernelTable& avx2_kernels() {
         avx2::dot_q4_K,
         avx2::dot_q5_K,
         avx2::dot_q6_K,
+        avx2::quantize_q8_0,
+        avx2::quantize_q8_K,
     };
     return table;
 }

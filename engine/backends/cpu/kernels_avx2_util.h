@@ -55,5 +55,8 @@ void tiled(int64_t n, const void* w, const void* a, size_t a_stride, int nm, flo
 void dot_q4_K(int64_t, const void*, const void*, size_t, int, float*, int64_t);
 void dot_q5_K(int64_t, const void*, const void*, size_t, int, float*, int64_t);
 void dot_q6_K(int64_t, const void*, const void*, size_t, int, float*, int64_t);
+// kernels_avx2_quantize.cpp
+void quantize_q8_0(const float* x, void* y, int64_t n);
+void quantize_q8_K(const float* x, void* y, int64_t n);
 
 } // namespace rwb::cpu::detail::avx2

@@ -18,6 +18,13 @@ void dot_rows(int64_t n, const void* w, const void* a, size_t a_stride, int nm, 
 
 using namespace rwb::quant;
 
+void quantize_q8_0(const float* x, void* y, int64_t n) {
+    quantize_row_q8_0(x, static_cast<BlockQ8_0*>(y), n);
+}
+void quantize_q8_K(const float* x, void* y, int64_t n) {
+    quantize_row_q8_K(x, static_cast<BlockQ8_K*>(y), n);
+}
+
 } // namespace
 
 const KernelTable& portable_kernels() {
@@ -31,6 +38,8 @@ const KernelTable& portable_kernels() {
         dot_rows<BlockQ4_K, BlockQ8_K, vec_dot_q4_K_q8_K>,
         dot_rows<BlockQ5_K, BlockQ8_K, vec_dot_q5_K_q8_K>,
         dot_rows<BlockQ6_K, BlockQ8_K, vec_dot_q6_K_q8_K>,
+        quantize_q8_0,
+        quantize_q8_K,
     };
     return table;
 }

@@ -31,9 +31,25 @@
 namespace rwb::cpu {
 
 namespace {
-// About 50-100 microseconds of pause instructions: long enough to bridge the gaps between the
-// matrix products of one decode step, short enough not to burn a core when generation stops.
-constexpr int kSpinIterations = 1 << 14;
+// Waiting goes through three stages: pause instructions (~20-50 us: bridges the gaps between the
+// matrix products of one decode step), then yielding the core (when other processes compete for
+// it, the thread we wait for may need it), then sleeping on the futex.
+constexpr int kSpinIterations = 1 << 11;
+constexpr int kYieldIterations = 200;
+
+// Calls `done()` until it returns true, spinning, then yielding; false if it never did.
+template <typename Done>
+bool spin_then_yield(Done done) {
+    for (int i = 0; i < kSpinIterations; ++i) {
+        if (done()) return true;
+        RWB_CPU_RELAX();
+    }
+    for (int i = 0; i < kYieldIterations; ++i) {
+        if (done()) return true;
+        std::this_thread::yield();
+    }
+    return done();
+}
 thread_local const void* t_current_pool = nullptr;
 } // namespace
 
@@ -56,11 +72,9 @@ struct ThreadPool::Impl {
         t_current_pool = owner;
         uint32_t seen = 0;
         for (;;) {
-            uint32_t g = generation.load(std::memory_order_acquire);
-            for (int i = 0; g == seen && i < kSpinIterations; ++i) {
-                RWB_CPU_RELAX();
-                g = generation.load(std::memory_order_acquire);
-            }
+            uint32_t g = seen;
+            spin_then_yield(
+                [&] { return (g = generation.load(std::memory_order_acquire)) != seen; });
             while (g == seen) {
                 sleeping_workers.fetch_add(1, std::memory_order_seq_cst);
                 generation.wait(seen, std::memory_order_seq_cst);
@@ -82,11 +96,8 @@ struct ThreadPool::Impl {
     }
 
     void wait_for_workers() {
-        int left = pending.load(std::memory_order_acquire);
-        for (int i = 0; left != 0 && i < kSpinIterations; ++i) {
-            RWB_CPU_RELAX();
-            left = pending.load(std::memory_order_acquire);
-        }
+        int left = 1;
+        spin_then_yield([&] { return (left = pending.load(std::memory_order_acquire)) == 0; });
         while (left != 0) {
             caller_sleeping.store(1, std::memory_order_seq_cst);
             left = pending.load(std::memory_order_seq_cst);

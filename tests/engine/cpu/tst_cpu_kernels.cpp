@@ -10,6 +10,7 @@
 //    a step (block amax / 254 for Q8_0 and Q8_K), so |error| <= sum |w| * step/2 exactly.
 //  - ISA paths agree with the portable path (tight bound), thread counts 1..4 give bit-identical
 //    results, and a row of X gives the same bits whether it is multiplied alone or in a batch.
+#include "backends/cpu/cpu_kernels.h"
 #include "backends/cpu/cpu_matmul.h"
 #include "quant/quant.h"
 
@@ -263,6 +264,43 @@ private slots:
                             .is_ok());
                 QVERIFY2(std::memcmp(y.data(), &ref[size_t(m * rows)], y.size() * sizeof(float)) ==
                              0,
+                         isa);
+            }
+        }
+    }
+
+    void activationQuantizersMatchReferenceBytes() {
+        // Every ISA's Q8_0 / Q8_K quantizer must write the reference's bytes: ties, signs of the
+        // peak, repeated magnitudes, zeros and all-zero blocks included.
+        std::mt19937 rng(11);
+        std::normal_distribution<float> normal(0.f, 1.f);
+        const int64_t n = 4096;
+        std::vector<float> x(static_cast<size_t>(n));
+        for (int trial = 0; trial < 40; ++trial) {
+            const float mag = std::pow(10.f, float(trial % 9) - 4.f);
+            for (int64_t k = 0; k < n; ++k) x[size_t(k)] = mag * normal(rng);
+            if (trial % 4 == 1) // exact ties: multiples of half a step
+                for (int64_t k = 0; k < n; ++k) x[size_t(k)] = float(int(normal(rng) * 40)) * 0.5f;
+            if (trial % 4 == 2) { // equal magnitudes of both signs, zero blocks
+                for (int64_t k = 0; k < 256; ++k) x[size_t(k)] = 0.f;
+                x[300] = -3.f;
+                x[301] = 3.f;
+                for (int64_t k = 512; k < 544; ++k) x[size_t(k)] = 0.f;
+            }
+            std::vector<quant::BlockQ8_0> ref0(size_t(n / 32)), got0(size_t(n / 32));
+            std::vector<quant::BlockQ8_K> refk(size_t(n / 256)), gotk(size_t(n / 256));
+            quant::quantize_row_q8_0(x.data(), ref0.data(), n);
+            quant::quantize_row_q8_K(x.data(), refk.data(), n);
+            for (const char* isa : cpu::available_isas()) {
+                QVERIFY(cpu::set_kernel_isa(isa).is_ok());
+                const auto& k = cpu::detail::active_kernels();
+                std::memset(got0.data(), 0x5A, got0.size() * sizeof(got0[0]));
+                std::memset(gotk.data(), 0x5A, gotk.size() * sizeof(gotk[0]));
+                k.quantize_q8_0(x.data(), got0.data(), n);
+                k.quantize_q8_K(x.data(), gotk.data(), n);
+                QVERIFY2(std::memcmp(ref0.data(), got0.data(), ref0.size() * sizeof(ref0[0])) == 0,
+                         isa);
+                QVERIFY2(std::memcmp(refk.data(), gotk.data(), refk.size() * sizeof(refk[0])) == 0,
                          isa);
             }
         }
