@@ -7,6 +7,7 @@
 #include <QSqlQuery>
 
 #include <algorithm>
+#include <optional>
 
 namespace rwb::storage {
 namespace {
@@ -117,12 +118,41 @@ void makeSnippet(const QString& text, const QStringList& terms, QString* snippet
     }
 }
 
+namespace {
+
+constexpr int kMaxExpandedTrigrams = 1000;
+
+// The index trigrams that begin with a one- or two-character term (see migration 002: every
+// character of an indexed text begins at least one trigram). Empty = the term occurs nowhere.
+// nullopt = too many to list (a very common character): the caller falls back to LIKE, which
+// finds enough hits quickly for such a term.
+std::optional<QStringList> trigramsStartingWith(MessageStore& store, const char* fts,
+                                                const QString& term, QString* error) {
+    QSqlQuery q(store.database());
+    q.prepare(QStringLiteral("SELECT term FROM %1_terms WHERE term >= ? AND term < ? LIMIT ?")
+                  .arg(QLatin1String(fts)));
+    const QString folded = term.toLower();
+    q.addBindValue(folded);
+    q.addBindValue(folded + QString::fromUcs4(U"\U0010FFFF", 1));
+    q.addBindValue(kMaxExpandedTrigrams + 1);
+    if (!sql::run(q, error)) return QStringList();
+    QStringList out;
+    while (q.next()) out << q.value(0).toString();
+    if (out.size() > kMaxExpandedTrigrams) return std::nullopt;
+    return out;
+}
+
+} // namespace
+
 QVector<SearchHit> search(MessageStore& store, const SearchQuery& query, QString* error) {
     QVector<SearchHit> hits;
     const QStringList terms = searchTerms(query.text);
     if (terms.isEmpty() || query.limit <= 0) return hits;
     QStringList ftsTerms, shortTerms;
-    for (const QString& t : terms) (codePoints(t) >= 3 ? ftsTerms : shortTerms).append(t);
+    for (QString t : terms) {
+        t.remove(QChar(1)); // the index's end marker is never part of a query
+        if (!t.isEmpty()) (codePoints(t) >= 3 ? ftsTerms : shortTerms).append(t);
+    }
 
     for (const FieldSpec& spec : kFields) {
         if (!(query.targets & targetBit(spec.field)) || hits.size() >= query.limit) continue;
@@ -131,19 +161,41 @@ QVector<SearchHit> search(MessageStore& store, const SearchQuery& query, QString
         QString from, order;
         QStringList where;
         QVariantList binds;
-        if (!ftsTerms.isEmpty()) {
+        QStringList parts; // FTS expressions, all required
+        QStringList likeTerms;
+        bool absent = false;
+        for (const QString& t : ftsTerms) parts << ftsPhrase(t);
+        for (const QString& t : shortTerms) {
+            QString why;
+            const auto trigrams = trigramsStartingWith(store, spec.fts, t, &why);
+            if (!why.isEmpty()) {
+                if (error) *error = why;
+                return {};
+            }
+            if (!trigrams) {
+                likeTerms << t;
+            } else if (trigrams->isEmpty()) {
+                absent = true;
+            } else {
+                QStringList any;
+                for (const QString& g : *trigrams) any << ftsPhrase(g);
+                parts << QLatin1Char('(') + any.join(QLatin1String(" OR ")) + QLatin1Char(')');
+            }
+        }
+        if (absent) continue;
+        if (!parts.isEmpty()) {
             from = QStringLiteral("%1 f JOIN %2 t ON t.id = f.rowid")
                        .arg(QLatin1String(spec.fts), QLatin1String(spec.table));
-            QStringList phrases;
-            for (const QString& t : ftsTerms) phrases << ftsPhrase(t);
             where << QStringLiteral("%1 MATCH ?").arg(QLatin1String(spec.fts));
-            binds << QStringLiteral("%1 : (%2)").arg(col, phrases.join(QLatin1String(" AND ")));
-            order = QStringLiteral("f.rank");
+            binds << QStringLiteral("%1 : (%2)").arg(col, parts.join(QLatin1String(" AND ")));
+            // Newest first: lets FTS5 stop after `limit` rows. Ranking by bm25 would score every
+            // match, hundreds of ms for common words in 100k messages.
+            order = QStringLiteral("f.rowid DESC");
         } else {
             from = QStringLiteral("%1 t").arg(QLatin1String(spec.table));
             order = QStringLiteral("t.id DESC");
         }
-        for (const QString& t : shortTerms) {
+        for (const QString& t : likeTerms) {
             where << QStringLiteral("t.%1 LIKE ? ESCAPE '\\'").arg(col);
             binds << likePattern(t);
         }

@@ -1,8 +1,10 @@
 // Full-text search over conversation titles, answers and reasoning (FTS5, trigram tokenizer).
 // Query words of three or more characters go through the FTS index (substring match, so
 // "reas" finds "reasoning" and 中文模 finds Chinese text); shorter words (two Chinese
-// characters, one emoji) are matched with LIKE among the candidates. A trailing '*' is
-// accepted and means the same. Every word must occur. Snippets and highlight offsets are taken
+// characters, one emoji) become the set of indexed trigrams that begin with them (LIKE only
+// for a character so common that the set is huge). A trailing '*' is
+// accepted and means the same. Every word must occur. Hits come newest first, titles, then
+// answers, then reasoning. Snippets and highlight offsets are taken
 // from the original text, in QString (UTF-16) positions.
 #pragma once
 

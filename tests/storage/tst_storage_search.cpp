@@ -39,9 +39,8 @@ void verifyHighlights(const SearchHit& hit, const QStringList& terms) {
 
 bool ftsConsistent(MessageStore& store) {
     QSqlQuery q(store.database());
-    return q.exec("INSERT INTO messages_fts(messages_fts, rank) VALUES ('integrity-check', 1)") &&
-           q.exec("INSERT INTO conversations_fts(conversations_fts, rank) VALUES "
-                  "('integrity-check', 1)");
+    return q.exec("INSERT INTO messages_fts(messages_fts) VALUES ('integrity-check')") &&
+           q.exec("INSERT INTO conversations_fts(conversations_fts) VALUES ('integrity-check')");
 }
 
 } // namespace
@@ -74,6 +73,8 @@ private slots:
         addMessage(m_store, m_zh, MessageRole::Assistant,
                    QStringLiteral("量子计算利用叠加态。😀 好的"),
                    QStringLiteral("用户想了解量子计算的基础 🤔"));
+        addMessage(m_store, m_zh, MessageRole::User, QStringLiteral("结尾是中文"));
+        addMessage(m_store, m_zh, MessageRole::User, QStringLiteral("猫"));
     }
 
     void answersAndReasoningSeparately() {
@@ -135,6 +136,13 @@ private slots:
         hits = search(m_store, q);
         QCOMPARE(hits.size(), 1);
         verifyHighlights(hits[0], {q.text});
+        q.text = QStringLiteral("中文"); // at the very end of a text
+        hits = search(m_store, q);
+        QCOMPARE(hits.size(), 1);
+        QCOMPARE(hits[0].snippet, QStringLiteral("结尾是中文"));
+        QCOMPARE(hits[0].highlights, (QVector<QPair<int, int>>{{3, 2}}));
+        q.text = QStringLiteral("猫"); // a whole message of one character
+        QCOMPARE(search(m_store, q).size(), 1);
         q.text = QStringLiteral("基础");
         q.targets = SearchReasoning;
         QCOMPARE(search(m_store, q).size(), 1);
