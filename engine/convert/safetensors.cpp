@@ -102,8 +102,12 @@ const char* safe_dtype_name(SafeDtype t) {
 
 Result<std::unique_ptr<SafetensorsFile>> SafetensorsFile::open(const std::string& path) {
     using R = Result<std::unique_ptr<SafetensorsFile>>;
-    auto mapped = MappedFile::open(path);
-    if (!mapped) return mapped.status();
+    auto mapped = gguf::FileMapping::map_readonly(path);
+    if (!mapped) { // the mapping's messages name GGUF, which this file is not
+        std::string msg = mapped.message();
+        if (msg.rfind("gguf: ", 0) == 0) msg.erase(0, 6);
+        return R::error(msg);
+    }
     std::unique_ptr<SafetensorsFile> f(new SafetensorsFile());
     f->map_ = std::move(mapped.value());
     const uint8_t* base = f->map_->data();

@@ -5,7 +5,7 @@
 // Tensor bytes stay in the read-only mapping; nothing is copied here.
 #pragma once
 
-#include "convert/mapped_file.h"
+#include "gguf/file_mapping.h"
 #include "rwb/status.h"
 
 #include <cstdint>
@@ -39,7 +39,7 @@ public:
     const SafeTensor* find(const std::string& name) const;
 
 private:
-    std::unique_ptr<MappedFile> map_;
+    std::unique_ptr<gguf::FileMapping> map_;
     std::vector<SafeTensor> tensors_;
     std::map<std::string, size_t> index_;
 };
