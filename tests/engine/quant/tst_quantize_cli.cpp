@@ -2,10 +2,13 @@
 // per-tensor types (and, our quantizers being bit-exact, llama-quantize's very bytes), metadata
 // is copied with general.file_type updated, and bad input gives one clear line and no file.
 #include "cli_helpers.h"
+#include "quant/quant.h"
 
 #include <QtTest>
 
+#include <cmath>
 #include <cstring>
+#include <vector>
 
 using namespace rwb;
 using quant_test::open_gguf;
@@ -82,6 +85,49 @@ private slots:
         const auto ref = open_gguf(kModels + "qwen2-tiny-q4_k_m.gguf");
         QVERIFY(ours && ref);
         for (const auto& t : ref->tensors()) QVERIFY(ours->find_tensor(t.name)->type == t.type);
+    }
+
+    // Rows of 320 values cannot hold 256-value K-quant blocks: llama.cpp falls back to Q5_0/Q5_1/
+    // Q8_0; we support only Q8_0 of those, so such tensors become Q8_0, with a warning.
+    void k_quant_fallback_for_odd_rows() {
+        QFile cfg(tmp_.filePath("odd.json"));
+        QVERIFY(cfg.open(QIODevice::WriteOnly));
+        cfg.write(R"({"model_type": "qwen2", "hidden_size": 320, "num_hidden_layers": 2,
+            "num_attention_heads": 5, "num_key_value_heads": 1, "intermediate_size": 512,
+            "vocab_size": 1024})");
+        cfg.close();
+        const QString f32 = tmp_.filePath("odd-f32.gguf"), out = tmp_.filePath("odd-q4km.gguf");
+        auto r = run_rwb({"synth", "--like", cfg.fileName(), "--type", "f32", "-o", f32, "-q"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        r = run_rwb({"quantize", f32, out, "q4_k_m"});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        QVERIFY(r.err.contains(
+            "warning: blk.0.attn_q.weight: row length 320 is not a multiple of 256: q8_0 instead "
+            "of q4_K"));
+        const auto q = open_gguf(out);
+        const auto src = open_gguf(f32);
+        QVERIFY(q && src);
+        auto type_of = [&](const char* n) { return q->find_tensor(n)->type; };
+        QVERIFY(type_of("blk.0.attn_q.weight") == GgmlType::Q8_0);
+        QVERIFY(type_of("token_embd.weight") == GgmlType::Q8_0);
+        QVERIFY(type_of("output.weight") == GgmlType::Q8_0);         // Q6_K falls back too
+        QVERIFY(type_of("blk.0.ffn_down.weight") == GgmlType::Q4_K); // rows of 512 are fine
+        QVERIFY(type_of("blk.1.ffn_down.weight") == GgmlType::Q6_K);
+        QVERIFY(type_of("blk.0.attn_q.bias") == GgmlType::F32);
+        // the fallback really holds the weights: Q8_0 error is ~0.3% of their spread
+        const auto* a = src->find_tensor("blk.0.attn_q.weight");
+        const auto* b = q->find_tensor("blk.0.attn_q.weight");
+        std::vector<float> x(size_t(a->n_elements)), y(x.size());
+        QVERIFY(quant::dequantize_row(a->type, src->tensor_data(*a), x.data(), int64_t(x.size()))
+                    .is_ok());
+        QVERIFY(quant::dequantize_row(b->type, q->tensor_data(*b), y.data(), int64_t(y.size()))
+                    .is_ok());
+        double err = 0, ref = 0;
+        for (size_t i = 0; i < x.size(); ++i) {
+            err += double(x[i] - y[i]) * (x[i] - y[i]);
+            ref += double(x[i]) * x[i];
+        }
+        QVERIFY(std::sqrt(err / ref) < 0.01);
     }
 
     void bad_inputs() {
