@@ -71,9 +71,12 @@ TokenId Sampler::sample(std::span<const float> logits) {
 
     if (params_.temperature <= 0.0f) return sampling::argmax(row);
 
-    sampling::fill_candidates(row, params_.temperature, candidates_);
-    sampling::top_k(candidates_, params_.top_k);
-    sampling::softmax(candidates_);
+    if (params_.top_k > 0 && params_.top_k < n_vocab_) {
+        sampling::select_top_k(row, params_.temperature, params_.top_k, candidates_);
+    } else {
+        sampling::softmax_prefiltered(row, params_.temperature, params_.top_p, params_.min_p,
+                                      candidates_, scratch_);
+    }
     sampling::top_p(candidates_, params_.top_p);
     sampling::min_p(candidates_, params_.min_p);
     const size_t pick = sampling::draw_index(candidates_, sampling::uniform01(rng_));

@@ -2,6 +2,8 @@
 // softmax does not lose the tail mass that top-p looks at.
 #include "sampling/sampling_stages.h"
 
+#include "sampling/fast_exp.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -43,17 +45,42 @@ void apply_penalties(std::span<float> logits, std::span<const TokenId> window, f
 }
 
 TokenId argmax(std::span<const float> logits) {
-    TokenId best = -1;
-    float best_value = kNegInf;
-    for (size_t i = 0; i < logits.size(); ++i) {
-        const float v = logits[i];
-        if (std::isnan(v)) continue;
-        if (best < 0 || v > best_value) {
-            best = static_cast<TokenId>(i);
-            best_value = v;
+    if (logits.empty()) return -1;
+    // Eight lanes, each keeping its first maximum (strictly greater replaces), merged with ties
+    // going to the lower id: the first maximum of the row. NaN never wins; a row with nothing
+    // above -inf gives 0 (NaN counts as -inf, and all tie).
+    constexpr size_t kLanes = 8;
+    const size_t n = logits.size();
+    float best[kLanes];
+    size_t at[kLanes];
+    for (size_t k = 0; k < kLanes; ++k) {
+        best[k] = kNegInf;
+        at[k] = n;
+    }
+    size_t i = 0;
+    for (; i + kLanes <= n; i += kLanes) {
+        for (size_t k = 0; k < kLanes; ++k) {
+            const bool take = logits[i + k] > best[k];
+            best[k] = take ? logits[i + k] : best[k];
+            at[k] = take ? i + k : at[k];
         }
     }
-    return best < 0 && !logits.empty() ? 0 : best; // all NaN: as if all -inf
+    for (; i < n; ++i) {
+        if (logits[i] > best[0]) {
+            best[0] = logits[i];
+            at[0] = i;
+        }
+    }
+    float best_value = kNegInf;
+    size_t best_at = n;
+    for (size_t k = 0; k < kLanes; ++k) {
+        if (at[k] == n) continue;
+        if (best_at == n || best[k] > best_value || (best[k] == best_value && at[k] < best_at)) {
+            best_value = best[k];
+            best_at = at[k];
+        }
+    }
+    return best_at == n ? 0 : static_cast<TokenId>(best_at);
 }
 
 void fill_candidates(std::span<const float> logits, float temperature,
@@ -63,6 +90,82 @@ void fill_candidates(std::span<const float> logits, float temperature,
     for (size_t i = 0; i < logits.size(); ++i) {
         const float v = logits[i];
         out[i] = {static_cast<TokenId>(i), std::isnan(v) ? kNegInf : v * inv_t, 0.0f};
+    }
+}
+
+void select_top_k(std::span<const float> logits, float temperature, int32_t k,
+                  std::vector<Candidate>& out) {
+    out.clear();
+    if (k <= 0) return;
+    const float inv_t = 1.0f / temperature;
+    // A heap whose front is the worst kept candidate (std heaps put the "largest" by the
+    // comparator first, and better() orders best as smallest).
+    for (size_t i = 0; i < logits.size(); ++i) {
+        const float v = logits[i];
+        const Candidate c{static_cast<TokenId>(i), std::isnan(v) ? kNegInf : v * inv_t, 0.0f};
+        if (out.size() < static_cast<size_t>(k)) {
+            out.push_back(c);
+            std::push_heap(out.begin(), out.end(), better);
+        } else if (better(c, out.front())) {
+            std::pop_heap(out.begin(), out.end(), better);
+            out.back() = c;
+            std::push_heap(out.begin(), out.end(), better);
+        }
+    }
+    std::sort(out.begin(), out.end(), better);
+    softmax(out);
+}
+
+void softmax_prefiltered(std::span<const float> logits, float temperature, float top_p, float min_p,
+                         std::vector<Candidate>& out, std::vector<float>& scratch) {
+    out.clear();
+    const size_t n = logits.size();
+    if (n == 0) return;
+    const float inv_t = 1.0f / temperature;
+    // max(v) * inv_t == max(v * inv_t): scaling by a positive number keeps the order.
+    // Eight independent lanes: one running maximum would chain every compare on the last.
+    float max_lanes[8] = {kNegInf, kNegInf, kNegInf, kNegInf, kNegInf, kNegInf, kNegInf, kNegInf};
+    size_t m = 0;
+    for (; m + 8 <= n; m += 8) {
+        for (size_t k = 0; k < 8; ++k) {
+            const float v = logits[m + k];
+            max_lanes[k] = v > max_lanes[k] ? v : max_lanes[k]; // NaN: skipped
+        }
+    }
+    for (; m < n; ++m) max_lanes[0] = logits[m] > max_lanes[0] ? logits[m] : max_lanes[0];
+    float max_value = kNegInf;
+    for (const float v : max_lanes) max_value = v > max_value ? v : max_value;
+    const float max_logit = max_value * inv_t;
+    if (max_logit == kNegInf) { // nothing finite: uniform, as softmax() does
+        fill_candidates(logits, temperature, out);
+        softmax(out);
+        return;
+    }
+    // e = exp(l - max) = p * total, in [0, 1]; NaN logits give 0. A plain loop: it vectorises.
+    scratch.resize(n);
+    float* e = scratch.data();
+    for (size_t i = 0; i < n; ++i) e[i] = fast_exp_nonpositive(logits[i] * inv_t - max_logit);
+    // Fixed-order sum in eight lanes (the same on every platform), in double for a 152k row.
+    double lanes[8] = {};
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        for (size_t k = 0; k < 8; ++k) lanes[k] += e[i + k];
+    }
+    for (; i < n; ++i) lanes[0] += e[i];
+    double total = 0.0;
+    for (const double l : lanes) total += l;
+
+    double threshold = 0.0;
+    if (top_p < 1.0f) threshold = (1.0 - top_p) / static_cast<double>(n) * total;
+    if (min_p > 0.0f) threshold = std::max(threshold, static_cast<double>(min_p));
+    const double inv_total = 1.0 / total;
+    // Rounded down to float, the comparison can only keep more; top_p()/min_p() decide exactly.
+    const float keep_from = std::nextafter(static_cast<float>(threshold), 0.0f);
+    for (size_t t = 0; t < n; ++t) {
+        if (e[t] >= keep_from && !std::isnan(logits[t])) {
+            out.push_back(
+                {static_cast<TokenId>(t), logits[t] * inv_t, static_cast<float>(e[t] * inv_total)});
+        }
     }
 }
 
@@ -76,7 +179,7 @@ void softmax(std::vector<Candidate>& cands) {
     }
     double total = 0.0;
     for (Candidate& c : cands) {
-        c.p = std::exp(c.logit - max_logit);
+        c.p = fast_exp_nonpositive(c.logit - max_logit);
         total += c.p;
     }
     const double inv = 1.0 / total;

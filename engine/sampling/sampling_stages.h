@@ -33,6 +33,21 @@ TokenId argmax(std::span<const float> logits);
 // All ids of the row, logit / temperature (temperature > 0), NaN as -inf, p = 0, in id order.
 void fill_candidates(std::span<const float> logits, float temperature, std::vector<Candidate>& out);
 
+// Fast first stage for a whole vocabulary row (what Sampler uses):
+// select_top_k: the k best of logits / temperature, best first, p = softmax over those k; one
+// pass with a k-sized heap, no copy of the row.
+void select_top_k(std::span<const float> logits, float temperature, int32_t k,
+                  std::vector<Candidate>& out);
+// softmax_prefiltered: p = softmax over the WHOLE row (logits / temperature), but only the
+// candidates that can survive top_p and min_p are kept (id order): those with
+// p >= min_p * p_max, and those with p >= (1 - top_p) / n, since everything below that has less
+// than 1 - top_p mass in total and so lies after the point where the nucleus is complete.
+// Feeding the result to top_p() then min_p() gives the same set and probabilities as the full
+// chain fill_candidates -> softmax -> top_p -> min_p.
+// scratch: a reusable buffer (one float per token).
+void softmax_prefiltered(std::span<const float> logits, float temperature, float top_p, float min_p,
+                         std::vector<Candidate>& out, std::vector<float>& scratch);
+
 // p = softmax of the logits over the current set (order unchanged). An all -inf set gets a
 // uniform distribution.
 void softmax(std::vector<Candidate>& cands);

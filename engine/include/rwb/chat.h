@@ -82,10 +82,12 @@ struct R1SpecialTokens {
 Result<R1SpecialTokens> find_r1_special_tokens(const Tokenizer& tokenizer);
 
 // Prompt ids: special segments become their single ids; ordinary text (message contents, the
-// newline after <think>) is encoded WITHOUT parsing control-token text, so a user typing
-// "<｜Assistant｜>" cannot forge a turn. For contents free of such text the ids equal
-// tokenizer.encode(render_r1_chat(...).text, /*parse_special=*/true). Nothing else is added
-// (the BOS comes from options.add_bos).
+// newline after <think>) is encoded WITHOUT parsing control tokens, so BOS/EOS text typed by a
+// user stays text (Hugging Face's apply_chat_template would turn it into the control ids). The
+// turn markers and <think>/</think> are not control tokens in the R1 vocabularies, so in contents
+// they are still matched, as every reference tokenizer does. For contents free of BOS/EOS text
+// the ids equal tokenizer.encode(render_r1_chat(...).text, /*parse_special=*/true). Nothing else
+// is added (the BOS comes from options.add_bos).
 Result<std::vector<TokenId>> tokenize_r1_chat(const Tokenizer& tokenizer,
                                               std::span<const ChatMessage> messages,
                                               const ChatTemplateOptions& options = {});

@@ -83,6 +83,7 @@ private:
     size_t history_next_ = 0;        // where the next accepted id goes once the ring is full
     std::vector<float> work_logits_; // penalised copy of the row
     std::vector<Candidate> candidates_;
+    std::vector<float> scratch_; // per-token exponentials of the softmax
 };
 
 struct ThinkingBudgetConfig {

@@ -3,6 +3,7 @@
 // frequencies against the exact distribution (chi-square bound, fixed seed); the top-p partial
 // sort against a full sort on a 152k vocabulary; penalties and their window; parameter checks.
 #include "rwb/sampling.h"
+#include "sampling/fast_exp.h"
 #include "sampling/sampling_stages.h"
 
 #include <QTest>
@@ -76,6 +77,21 @@ private slots:
         QCOMPARE(p.repetition_penalty, 1.0f);
         QVERIFY(p.validate().is_ok());
         QCOMPARE(SamplerParams::greedy().temperature, 0.0f);
+    }
+
+    void fastExpAgainstLibm() {
+        double worst = 0;
+        for (int i = 0; i < 870000; ++i) {
+            const float x = -float(i) * 1e-4f;
+            const double ref = std::exp(double(x));
+            const double got = sampling::fast_exp_nonpositive(x);
+            worst = std::max(worst, std::abs(got - ref) / ref);
+        }
+        QVERIFY2(worst < 4e-7, qPrintable(QString::number(worst)));
+        QCOMPARE(sampling::fast_exp_nonpositive(0.0f), 1.0f);
+        QCOMPARE(sampling::fast_exp_nonpositive(-kInf), 0.0f);
+        QCOMPARE(sampling::fast_exp_nonpositive(NAN), 0.0f);
+        QCOMPARE(sampling::fast_exp_nonpositive(-200.0f), 0.0f);
     }
 
     void softmaxAndTemperature() {
@@ -199,6 +215,30 @@ private slots:
         QCOMPARE(s.sample(std::vector<float>{1.0f, 2.0f}), -1); // wrong row size
     }
 
+    // argmax on long rows (its lanes) against a plain first-maximum scan.
+    void argmaxLongRows() {
+        std::mt19937_64 g(3);
+        for (int trial = 0; trial < 200; ++trial) {
+            const size_t n = 1 + g() % 300;
+            std::vector<float> row(n);
+            for (float& v : row) v = float(int(g() % 7)) - 3.0f; // many ties
+            if (trial % 3 == 0) row[g() % n] = NAN;
+            if (trial % 5 == 0) row[g() % n] = kInf;
+            if (trial % 7 == 0) std::fill(row.begin(), row.end(), -kInf);
+            TokenId ref = 0;
+            float best = -kInf;
+            for (size_t i = 0; i < n; ++i) {
+                if (row[i] > best) {
+                    best = row[i];
+                    ref = TokenId(i);
+                }
+            }
+            QCOMPARE(sampling::argmax(row), ref);
+        }
+        QCOMPARE(sampling::argmax(std::vector<float>{}), -1);
+        QCOMPARE(sampling::argmax(std::vector<float>(20, NAN)), 0);
+    }
+
     void penalties() {
         std::vector<float> logits = {2.0f, -2.0f, 0.5f, 1.0f, 3.0f};
         const std::vector<TokenId> window = {0, 0, 1, 3, 99, -1};
@@ -318,6 +358,48 @@ private slots:
                 double total = 0;
                 for (const Candidate& x : c) total += x.p;
                 QVERIFY(std::abs(total - 1.0) < 1e-5);
+            }
+        }
+    }
+
+    // Sampler's fast first stages (k-heap, prefiltered softmax) keep the same candidates with the
+    // same probabilities as the plain chain of stage functions, on a 152k row.
+    void fastPathMatchesPlainChain() {
+        const int n = 152064;
+        std::mt19937_64 g(5);
+        std::vector<float> logits(n);
+        for (float& l : logits) l = float(double(g() >> 11) * 0x1.0p-53 * 8.0 - 4.0);
+        for (int i = 0; i < 30; ++i) logits[g() % n] += 10.0f; // a few strong tokens
+        logits[17] = NAN;
+        logits[18] = -kInf;
+        struct P {
+            float t, p, m;
+            int32_t k;
+        };
+        for (const P& c :
+             {P{0.6f, 0.95f, 0.0f, 0}, P{1.0f, 0.999f, 0.0f, 0}, P{2.0f, 0.9f, 0.0f, 0},
+              P{0.6f, 1.0f, 0.05f, 0}, P{1.0f, 0.95f, 0.01f, 0}, P{0.6f, 0.95f, 0.0f, 40},
+              P{1.0f, 1.0f, 0.0f, 1000}, P{1.0f, 1.0f, 0.0f, 0}}) {
+            SamplerParams params;
+            params.temperature = c.t;
+            params.top_p = c.p;
+            params.min_p = c.m;
+            params.top_k = c.k;
+            Sampler s = make(params, n);
+            (void)s.sample(logits);
+            const auto& fast = s.last_candidates();
+
+            auto ref = candidates(logits, c.t);
+            sampling::top_k(ref, c.k);
+            sampling::softmax(ref);
+            sampling::top_p(ref, c.p);
+            sampling::min_p(ref, c.m);
+            std::erase_if(ref, [](const Candidate& x) { return x.id == 17; }); // NaN: p = 0
+
+            QCOMPARE(fast.size(), ref.size());
+            for (size_t i = 0; i < ref.size(); ++i) {
+                QCOMPARE(fast[i].id, ref[i].id);
+                QVERIFY(std::abs(fast[i].p - ref[i].p) <= 1e-6f * std::max(1.0f, ref[i].p * 1e3f));
             }
         }
     }
