@@ -57,7 +57,7 @@ inline void q45_K(int64_t n, const uint8_t* blocks, size_t block_bytes, const vo
         const uint8_t* qh = blk + 4 + quant::K_SCALE_SIZE;
         const uint8_t* qs = kFiveBits ? qh + QK_K / 8 : qh;
         uint8_t sc[8], mn[8];
-        for (int s = 0; s < 8; ++s) quant::unpack_scale_min_k4(s, packed_scales, sc[s], mn[s]);
+        unpack_scales_mins_k4(packed_scales, sc, mn);
         const __m256i high_bits = kFiveBits ? load256(qh) : _mm256_setzero_si256();
 
         __m256i isum[NM];

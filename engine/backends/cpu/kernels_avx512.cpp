@@ -43,7 +43,7 @@ inline float half_at(const uint8_t* p) {
     return _cvtsh_ss(h);
 }
 
-// [scale lo x16 | scale hi x16] as int16
+// [lo x16 | hi x16] as int16
 inline __m512i scale_pair(int lo, int hi) {
     return _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_set1_epi16(int16_t(lo))),
                               _mm256_set1_epi16(int16_t(hi)), 1);
@@ -54,6 +54,8 @@ inline void q45_K(int64_t n, const uint8_t* blocks, size_t block_bytes, const vo
                   size_t a_stride, float* y, int64_t ldy) {
     const __m512i low4 = _mm512_set1_epi8(0x0F);
     const __m512i bit4 = _mm512_set1_epi8(0x10);
+    __m512i pair_index[4]; // int16 lanes 0-15 take scale 2p, lanes 16-31 scale 2p+1
+    for (int p = 0; p < 4; ++p) pair_index[p] = scale_pair(2 * p, 2 * p + 1);
     __m512 acc[NM];
     for (int j = 0; j < NM; ++j) acc[j] = _mm512_setzero_ps();
     for (int64_t b = 0; b < n / QK_K; ++b) {
@@ -61,7 +63,7 @@ inline void q45_K(int64_t n, const uint8_t* blocks, size_t block_bytes, const vo
         const uint8_t* qh = blk + 4 + quant::K_SCALE_SIZE;
         const uint8_t* qs = kFiveBits ? qh + QK_K / 8 : qh;
         uint8_t sc[8], mn[8];
-        for (int s = 0; s < 8; ++s) quant::unpack_scale_min_k4(s, blk + 4, sc[s], mn[s]);
+        avx2::unpack_scales_mins_k4(blk + 4, sc, mn);
         // w[p]: sub-blocks 2p and 2p+1 (64 values in order), as unsigned levels
         __m512i w[4];
         for (int half = 0; half < 2; ++half) {
@@ -81,8 +83,10 @@ inline void q45_K(int64_t n, const uint8_t* blocks, size_t block_bytes, const vo
                 w[p] = _mm512_mask_add_epi8(w[p], set, w[p], bit4);
             }
         }
+        const __m512i sc16 = _mm512_castsi128_si512(
+            _mm_cvtepu8_epi16(_mm_loadl_epi64(reinterpret_cast<const __m128i*>(sc))));
         __m512i s[4];
-        for (int p = 0; p < 4; ++p) s[p] = scale_pair(sc[2 * p], sc[2 * p + 1]);
+        for (int p = 0; p < 4; ++p) s[p] = _mm512_permutexvar_epi16(pair_index[p], sc16);
 
         const float d = half_at(blk);
         const float dmin = half_at(blk + 2);
