@@ -1,0 +1,134 @@
+// Session: one conversation's state on a shared Model: its own KV cache (F16 by default, sized
+// from the chosen context), thread pool and buffers. Feed tokens (prefilled in batches), read the
+// logits, or generate with a sampler, the R1 reasoning splitter and a thinking budget, one
+// callback per token. Reuses the cached prefix when a conversation continues. cancel() may be
+// called from any thread at any moment. Not itself thread-safe otherwise: one thread drives it.
+// After create() the per-token path allocates nothing in the forward pass.
+#pragma once
+
+#include "rwb/model.h"
+#include "rwb/reasoning.h"
+#include "rwb/sampling.h"
+#include "rwb/status.h"
+#include "rwb/tokenizer.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string_view>
+#include <vector>
+
+namespace rwb {
+
+namespace runtime {
+class Forward;
+class KvCache;
+} // namespace runtime
+namespace cpu {
+class ThreadPool;
+}
+
+enum class KvCacheType { F16, F32 };
+
+struct SessionOptions {
+    int64_t n_ctx = 4096;  // tokens of context; must not exceed the model's context_length
+    int n_threads = 0;     // 0: the machine's physical cores
+    int64_t n_batch = 256; // tokens per prefill step (matrix products with M = n_batch)
+    KvCacheType kv_type = KvCacheType::F16; // F32 doubles the cache, for exactness checks
+};
+
+enum class StopReason { EndOfGeneration, MaxTokens, ContextFull, Callback, Cancelled };
+std::string_view stop_reason_name(StopReason r);
+
+struct GenerationParams {
+    SamplerParams sampler = SamplerParams::r1_default();
+    int64_t max_tokens = -1;      // -1: until the context is full
+    int32_t thinking_budget = 0;  // 0: unlimited; else "</think>" is forced after N thought tokens
+    bool start_in_thought = true; // the prompt ended with "<think>\n" (R1 template)
+    bool split_reasoning = true;  // run the reasoning splitter (chunks in GeneratedToken)
+    // "</think>" and "<think>" ids; -1: looked up in the model's vocabulary (no budget if absent).
+    TokenId think_close = -1;
+    TokenId think_open = -1;
+};
+
+// What the callback sees for each generated token.
+struct GeneratedToken {
+    TokenId id = -1;
+    int64_t index = 0;     // 0 for the first generated token
+    bool forced = false;   // inserted by the thinking budget, not sampled
+    bool thinking = false; // counted as a thought token
+    std::string_view text; // complete UTF-8 text this token finished (may be empty)
+    std::span<const ReasoningChunk> chunks; // the splitter's output for this token
+};
+
+struct GenerationStats {
+    int64_t prompt_tokens = 0; // tokens of the prompt
+    int64_t reused_tokens = 0; // of which came from the cache (not evaluated again)
+    int64_t generated_tokens = 0;
+    int64_t thinking_tokens = 0;
+    int64_t answer_tokens = 0;
+    double prompt_seconds = 0; // prefill of the new prompt tokens
+    double generation_seconds = 0;
+    bool forced_think_close = false;
+    StopReason stop = StopReason::EndOfGeneration;
+};
+
+// Returns false to stop generating.
+using TokenCallback = std::function<bool(const GeneratedToken&)>;
+
+class Session {
+public:
+    static Result<std::unique_ptr<Session>> create(std::shared_ptr<const Model> model,
+                                                   const SessionOptions& options = {});
+    ~Session();
+    Session(const Session&) = delete;
+    Session& operator=(const Session&) = delete;
+
+    // Makes the cache hold exactly `tokens`: the prefix shared with the cached tokens is kept,
+    // the rest dropped and the new tail evaluated in batches. Afterwards logits() is the
+    // prediction after the last token. With all_logits, fills it with [n_evaluated][n_vocab]
+    // for the tokens that were evaluated (all of them on a fresh session).
+    Status prefill(std::span<const TokenId> tokens, std::vector<float>* all_logits = nullptr);
+    // Appends tokens after the cached ones (same as prefill(cached + tokens)).
+    Status append(std::span<const TokenId> tokens);
+    // Forgets everything cached.
+    void clear();
+
+    // Prefill `prompt` (reusing the cache) then sample until an end-of-generation token,
+    // max_tokens, a full context, the callback returning false, or cancel().
+    Result<GenerationStats> generate(std::span<const TokenId> prompt,
+                                     const GenerationParams& params, const TokenCallback& on_token);
+
+    // Logits after the last evaluated token ([n_vocab]); empty before any evaluation.
+    std::span<const float> logits() const;
+    const std::vector<TokenId>& tokens() const { return tokens_; }
+    int64_t n_past() const { return int64_t(tokens_.size()); }
+    int64_t n_ctx() const { return options_.n_ctx; }
+    const Model& model() const { return *model_; }
+
+    // Thread-safe: stops prefill/generation at the next layer or token boundary (the call then
+    // reports "cancelled"). Cleared when the next prefill/append/generate starts.
+    void cancel() { cancel_.store(true, std::memory_order_relaxed); }
+    bool cancelled() const { return cancel_.load(std::memory_order_relaxed); }
+
+    // Per-op timings (seconds) collected when RWB_PROFILE=1, as "op: seconds" lines.
+    std::string profile_report() const;
+
+private:
+    Session(std::shared_ptr<const Model> model, const SessionOptions& options);
+    Status evaluate(std::span<const TokenId> tokens, std::vector<float>* all_logits);
+
+    std::shared_ptr<const Model> model_;
+    SessionOptions options_;
+    std::unique_ptr<cpu::ThreadPool> pool_;
+    std::unique_ptr<runtime::KvCache> kv_;
+    std::unique_ptr<runtime::Forward> forward_;
+    std::vector<TokenId> tokens_;
+    std::vector<float> logits_;
+    bool has_logits_ = false;
+    std::atomic<bool> cancel_{false};
+};
+
+} // namespace rwb

@@ -1,0 +1,123 @@
+// Session: KV cache ownership, prefix reuse and batched evaluation.
+#include "rwb/session.h"
+
+#include "backends/cpu/thread_pool.h"
+#include "model/model_data.h"
+#include "runtime/forward.h"
+#include "runtime/kv_cache.h"
+
+#include <algorithm>
+
+namespace rwb {
+
+std::string_view stop_reason_name(StopReason r) {
+    switch (r) {
+    case StopReason::EndOfGeneration:
+        return "end of generation";
+    case StopReason::MaxTokens:
+        return "token limit";
+    case StopReason::ContextFull:
+        return "context full";
+    case StopReason::Callback:
+        return "stopped by caller";
+    case StopReason::Cancelled:
+        return "cancelled";
+    }
+    return "unknown";
+}
+
+Session::Session(std::shared_ptr<const Model> model, const SessionOptions& options)
+    : model_(std::move(model)), options_(options) {}
+
+Session::~Session() = default;
+
+Result<std::unique_ptr<Session>> Session::create(std::shared_ptr<const Model> model,
+                                                 const SessionOptions& options) {
+    using R = Result<std::unique_ptr<Session>>;
+    if (!model) return R::error("no model");
+    const auto& hp = model->data().hp;
+    if (options.n_ctx <= 0) return R::error("context size must be positive");
+    if (options.n_ctx > hp.n_ctx_train)
+        return R::error("context of " + std::to_string(options.n_ctx) +
+                        " tokens is longer than the model allows (" +
+                        std::to_string(hp.n_ctx_train) + ")");
+    if (options.n_threads < 0 || options.n_threads > 1024)
+        return R::error("bad thread count " + std::to_string(options.n_threads));
+    if (options.n_batch <= 0) return R::error("batch size must be positive");
+
+    std::unique_ptr<Session> s(new Session(std::move(model), options));
+    s->options_.n_batch = std::min(options.n_batch, options.n_ctx);
+    s->kv_ = std::make_unique<runtime::KvCache>(options.kv_type, hp.n_layer, hp.n_head_kv,
+                                                options.n_ctx, hp.head_dim);
+    if (!s->kv_->allocated())
+        return R::error("cannot allocate the KV cache (" +
+                        std::to_string(s->kv_->total_bytes() >> 20) + " MiB) for " +
+                        std::to_string(options.n_ctx) + " tokens of context");
+    s->pool_ = std::make_unique<cpu::ThreadPool>(options.n_threads);
+    s->forward_ = std::make_unique<runtime::Forward>(s->model_->data(), *s->kv_, *s->pool_,
+                                                     s->options_.n_batch);
+    s->logits_.resize(size_t(hp.n_vocab));
+    s->tokens_.reserve(size_t(options.n_ctx));
+    return R(std::move(s));
+}
+
+std::span<const float> Session::logits() const {
+    if (!has_logits_) return {};
+    return logits_;
+}
+
+void Session::clear() {
+    tokens_.clear();
+    has_logits_ = false;
+}
+
+Status Session::evaluate(std::span<const TokenId> tail, std::vector<float>* all_logits) {
+    const int64_t vocab = model_->data().hp.n_vocab;
+    if (all_logits) all_logits->assign(tail.size() * size_t(vocab), 0.0f);
+    size_t done = 0;
+    while (done < tail.size()) {
+        const int64_t n = std::min<int64_t>(options_.n_batch, int64_t(tail.size() - done));
+        float* dst = all_logits ? all_logits->data() + done * size_t(vocab) : logits_.data();
+        has_logits_ = false;
+        Status s =
+            forward_->eval(tail.data() + done, n, n_past(), dst, all_logits != nullptr, &cancel_);
+        if (!s) return s;
+        tokens_.insert(tokens_.end(), tail.begin() + std::ptrdiff_t(done),
+                       tail.begin() + std::ptrdiff_t(done + size_t(n)));
+        done += size_t(n);
+        if (all_logits) std::copy(dst + (n - 1) * vocab, dst + n * vocab, logits_.begin());
+        has_logits_ = true;
+    }
+    return Status::ok();
+}
+
+Status Session::prefill(std::span<const TokenId> tokens, std::vector<float>* all_logits) {
+    cancel_.store(false, std::memory_order_relaxed);
+    if (tokens.empty()) return Status::error("no tokens to evaluate");
+    if (int64_t(tokens.size()) > options_.n_ctx)
+        return Status::error("prompt of " + std::to_string(tokens.size()) +
+                             " tokens is longer than the context (" +
+                             std::to_string(options_.n_ctx) + " tokens)");
+    size_t common = 0;
+    const size_t limit = std::min(tokens.size(), tokens_.size());
+    while (common < limit && tokens[common] == tokens_[common]) ++common;
+    // Everything cached: evaluate the last token again so its logits are current (its K/V are
+    // rewritten with the same values).
+    if (common == tokens.size()) --common;
+    tokens_.resize(common);
+    return evaluate(tokens.subspan(common), all_logits);
+}
+
+Status Session::append(std::span<const TokenId> tokens) {
+    cancel_.store(false, std::memory_order_relaxed);
+    if (tokens.empty()) return Status::ok();
+    if (n_past() + int64_t(tokens.size()) > options_.n_ctx)
+        return Status::error("context is full (" + std::to_string(options_.n_ctx) + " tokens)");
+    return evaluate(tokens, nullptr);
+}
+
+std::string Session::profile_report() const {
+    return forward_->profile().report();
+}
+
+} // namespace rwb
