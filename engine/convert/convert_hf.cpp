@@ -48,14 +48,29 @@ float source_value(const SafeTensor& t, uint64_t index) {
     }
 }
 
-// One source row (or, for a 1-D tensor, one element run) to floats.
+// One source row (or, for a 1-D tensor, one element run) to floats. Tight loops per dtype: this
+// runs over every weight of a multi-GB checkpoint.
 void source_row(const SafeTensor& t, int64_t row, int64_t cols, float* dst) {
     const uint64_t first = static_cast<uint64_t>(row) * static_cast<uint64_t>(cols);
+    const size_t n = static_cast<size_t>(cols);
     if (t.dtype == SafeDtype::F32) {
-        std::memcpy(dst, t.data + first * 4, static_cast<size_t>(cols) * 4);
+        std::memcpy(dst, t.data + first * 4, n * 4);
         return;
     }
-    for (int64_t c = 0; c < cols; ++c) dst[c] = source_value(t, first + static_cast<uint64_t>(c));
+    const uint8_t* src = t.data + first * 2;
+    if (t.dtype == SafeDtype::F16) {
+        for (size_t c = 0; c < n; ++c) {
+            uint16_t h;
+            std::memcpy(&h, src + 2 * c, 2);
+            dst[c] = quant::fp16_to_fp32(h);
+        }
+    } else {
+        for (size_t c = 0; c < n; ++c) {
+            uint16_t h;
+            std::memcpy(&h, src + 2 * c, 2);
+            dst[c] = quant::bf16_to_fp32(h);
+        }
+    }
 }
 
 struct TensorJob {
