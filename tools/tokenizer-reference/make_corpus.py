@@ -63,7 +63,9 @@ for s in [" ", "  ", "   ", "    ", "        ", "\t", "\t\t", "\n", "\n\n", "\n\
           "x\u00a0y non-breaking", "ideographic\u3000space", "en\u2002space em\u2003space thin\u2009space",
           "line\u2028separator para\u2029separator", "zero\u200bwidth space", "a \u00a0 b",
           "ends with newline\n", "ends with spaces  ", "\n\n  \n\t\n", " \t \t ", "!\n\n!", ".\n", ":\n\n",
-          "x  \n\n  y", "}\n\n\n{", "word\r\nword\r\n"]:
+          "x  \n\n  y", "}\n\n\n{", "word\r\nword\r\n", "a\u0085b", "a \u0085 b", "x\ufeff\ufeff y",
+          "  \ufeff", "a\u180eb", "a\u000b\u000cb", "\u000b \u000c", "a\u001c\u001d\u001e\u001fb",
+          "\u0085\u0085x", "x \u0085\u0085 y", "x\u0085", "1\u0085 2", "x \ufeff y", "\ufeff\ufeff", "a \u3000\u3000 b"]:
     add("whitespace", s)
 
 # Code in several languages

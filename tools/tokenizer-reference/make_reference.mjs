@@ -20,6 +20,36 @@ function readJson(p) {
   return JSON.parse(fs.readFileSync(p, "utf8"));
 }
 
+// Hugging Face tokenizers (Rust) runs the Split regex with Oniguruma, where \s is the Unicode
+// White_Space property; JavaScript's \s also matches U+FEFF and misses nothing else of it but
+// U+0085. So that the ids are those of the Rust library, \s and \S are spelled out as the
+// White_Space members before the JS port compiles the pattern (rwb does the same with PCRE2).
+const WHITE_SPACE = "\\t\\n\\x0B\\f\\r\\x20\\x85\\xA0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000";
+function withWhiteSpaceProperty(pattern) {
+  let out = "";
+  let inClass = false;
+  for (let i = 0; i < pattern.length; ++i) {
+    const c = pattern[i];
+    if (c === "\\" && i + 1 < pattern.length) {
+      const e = pattern[++i];
+      if (e === "s") out += inClass ? WHITE_SPACE : `[${WHITE_SPACE}]`;
+      else if (e === "S" && !inClass) out += `[^${WHITE_SPACE}]`;
+      else out += "\\" + e;
+      continue;
+    }
+    if (c === "[") inClass = true;
+    if (c === "]") inClass = false;
+    out += c;
+  }
+  return out;
+}
+
+function patchSplitRegex(json) {
+  for (const p of json.pre_tokenizer.pretokenizers) {
+    if (p.type === "Split" && p.pattern.Regex !== undefined) p.pattern.Regex = withWhiteSpaceProperty(p.pattern.Regex);
+  }
+}
+
 function load(json, config) {
   return TokenizerLoader.fromPreTrained({ tokenizerJSON: json, tokenizerConfig: config });
 }
@@ -40,6 +70,11 @@ const r1Config = {
   add_bos_token: true, bos_token: r1.bos_token, eos_token: r1.eos_token, pad_token: r1.pad_token,
   clean_up_tokenization_spaces: false, tokenizer_class: "LlamaTokenizerFast",
 };
+
+patchSplitRegex(qwenJson);
+patchSplitRegex(llamaJson);
+patchSplitRegex(r1Json);
+console.log("split regex as compiled:", qwenJson.pre_tokenizer.pretokenizers[0].pattern.Regex);
 
 const tokenizers = {
   qwen2: load(qwenJson, qwenConfig),
