@@ -1,7 +1,7 @@
 // AVX-512 (F, BW, VL, VNNI) kernels: Q4_K, Q5_K, Q6_K with 64-byte vectors (maddubs, then
 // vpdpwssd applies the sub-block scales and accumulates in one step) and the float types with
-// 16-lane FMA. Q8_0, Q4_0 and the activation quantizers keep their AVX2 versions (their blocks of
-// 32 do not fill a 64-byte vector without shuffling). Same structure as the AVX2 kernels: each
+// 16-lane FMA, Q8_0 with vpdpbusd two blocks at a time. Q4_0 and the activation quantizers keep
+// their AVX2 versions. Same structure as the AVX2 kernels: each
 // activation row of a tile has its own accumulators, so tiling never changes the bits.
 #include "backends/cpu/kernels_avx2_util.h"
 #include "quant/block_layouts.h"
@@ -183,6 +183,52 @@ struct Q6K {
     }
 };
 
+// Q8_0 weights, Q8_0 activations: two 32-value blocks per 64-byte vector. vpdpbusd multiplies
+// unsigned by signed bytes, so |w| is the unsigned side and a takes w's sign (masked negate).
+// An odd last block goes through the same steps in the lower half with the upper half zero.
+template <int NM>
+struct Q80 {
+    static void run(int64_t n, const void* wv, const void* a, size_t a_stride, float* y,
+                    int64_t ldy) {
+        const auto* w = static_cast<const quant::BlockQ8_0*>(wv);
+        const int64_t nb = n / quant::QK8_0;
+        const __m512i zero = _mm512_setzero_si512();
+        const quant::BlockQ8_0* rows[NM];
+        __m512 acc[NM];
+        for (int j = 0; j < NM; ++j) {
+            rows[j] = reinterpret_cast<const quant::BlockQ8_0*>(static_cast<const uint8_t*>(a) +
+                                                                size_t(j) * a_stride);
+            acc[j] = _mm512_setzero_ps();
+        }
+        for (int64_t b = 0; b < nb; b += 2) {
+            const bool pair = b + 1 < nb;
+            const __m256i w1 = pair ? avx2::load256(w[b + 1].qs) : _mm256_setzero_si256();
+            const __m512i wq =
+                _mm512_inserti64x4(_mm512_castsi256_si512(avx2::load256(w[b].qs)), w1, 1);
+            const __m512i wabs = _mm512_abs_epi8(wq);
+            const __mmask64 negative = _mm512_movepi8_mask(wq);
+            const float dw0 = half_at(reinterpret_cast<const uint8_t*>(&w[b]));
+            const float dw1 = pair ? half_at(reinterpret_cast<const uint8_t*>(&w[b + 1])) : 0.f;
+            for (int j = 0; j < NM; ++j) {
+                const quant::BlockQ8_0* ab = rows[j] + b;
+                const __m256i a1 = pair ? avx2::load256(ab[1].qs) : _mm256_setzero_si256();
+                const __m512i aq =
+                    _mm512_inserti64x4(_mm512_castsi256_si512(avx2::load256(ab[0].qs)), a1, 1);
+                const __m512i signed_a = _mm512_mask_sub_epi8(aq, negative, zero, aq);
+                const __m512i p = _mm512_dpbusd_epi32(zero, wabs, signed_a);
+                const float s0 = dw0 * half_at(reinterpret_cast<const uint8_t*>(&ab[0]));
+                const float s1 =
+                    pair ? dw1 * half_at(reinterpret_cast<const uint8_t*>(&ab[1])) : 0.f;
+                const __m512 scale = _mm512_castpd_ps(
+                    _mm512_insertf64x4(_mm512_castpd256_pd512(_mm256_castps_pd(_mm256_set1_ps(s0))),
+                                       _mm256_castps_pd(_mm256_set1_ps(s1)), 1));
+                acc[j] = _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(p), acc[j]);
+            }
+        }
+        for (int j = 0; j < NM; ++j) y[j * ldy] = _mm512_reduce_add_ps(acc[j]);
+    }
+};
+
 struct LoadF32 {
     static __m512 load16(const void* w, int64_t k) {
         return _mm512_loadu_ps(static_cast<const float*>(w) + k);
@@ -254,6 +300,7 @@ const KernelTable& avx512_kernels() {
         t.f32 = avx2::tiled<avx512::F32K>;
         t.f16 = avx2::tiled<avx512::F16K>;
         t.bf16 = avx2::tiled<avx512::BF16K>;
+        t.q8_0 = avx2::tiled<avx512::Q80>;
         t.q4_K = avx2::tiled<avx512::Q4K>;
         t.q5_K = avx2::tiled<avx512::Q5K>;
         t.q6_K = avx2::tiled<avx512::Q6K>;

@@ -39,8 +39,9 @@ const GgmlType kTypes[] = {GgmlType::F32,  GgmlType::F16,  GgmlType::BF16, GgmlT
 // Block counts are chosen per block size so K-quant rows reach 4096 columns too.
 std::vector<Shape> shapes_for(int64_t block) {
     const int64_t s = block == 256 ? 1 : (block == 32 ? 8 : 256);
-    return {{1, 1 * s, 1},   {2, 1, 3},        {5, 2 * s, 2},    {17, 3 * s, 7},  {64, 6 * s, 1},
-            {33, 6 * s, 16}, {300, 1 * s, 65}, {129, 16 * s, 3}, {7, 16 * s, 65}, {1, 4 * s, 16}};
+    return {{1, 1 * s, 1},    {2, 1, 3},       {9, 3, 5},       {5, 2 * s, 2},
+            {17, 3 * s, 7},   {64, 6 * s, 1},  {33, 6 * s, 16}, {300, 1 * s, 65},
+            {129, 16 * s, 3}, {7, 16 * s, 65}, {1, 4 * s, 16}};
 }
 
 struct Problem {
