@@ -22,7 +22,10 @@ bool is_float_type(GgmlType t) {
 
 std::string dims_text(const std::vector<uint64_t>& ne) {
     std::string s = std::to_string(ne.empty() ? 0 : ne[0]);
-    for (size_t i = 1; i < ne.size(); ++i) s += "x" + std::to_string(ne[i]);
+    for (size_t i = 1; i < ne.size(); ++i) {
+        s += 'x';
+        s += std::to_string(ne[i]);
+    }
     return s;
 }
 

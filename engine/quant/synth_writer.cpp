@@ -128,8 +128,10 @@ Status write_synth_model(const SynthShape& shape, const QuantMix& mix, const Syn
                 const SynthPlanEntry& entry = plan[i];
                 if (opts.progress) {
                     std::string dims = std::to_string(entry.tensor.ne[0]);
-                    for (size_t d = 1; d < entry.tensor.ne.size(); ++d)
-                        dims += "x" + std::to_string(entry.tensor.ne[d]);
+                    for (size_t d = 1; d < entry.tensor.ne.size(); ++d) {
+                        dims += 'x';
+                        dims += std::to_string(entry.tensor.ne[d]);
+                    }
                     std::fprintf(stderr, "synth: [%4zu/%zu] %-28s %-5s %s\n", i + 1, plan.size(),
                                  entry.tensor.name.c_str(),
                                  std::string(ggml_type_name(entry.type)).c_str(), dims.c_str());

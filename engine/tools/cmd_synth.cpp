@@ -79,8 +79,10 @@ int cmd_synth(int argc, char** argv) {
         const auto plan = quant::synth_plan(*shape, *mix);
         for (const auto& e : plan) {
             std::string dims = std::to_string(e.tensor.ne[0]);
-            for (size_t d = 1; d < e.tensor.ne.size(); ++d)
-                dims += "x" + std::to_string(e.tensor.ne[d]);
+            for (size_t d = 1; d < e.tensor.ne.size(); ++d) {
+                dims += 'x';
+                dims += std::to_string(e.tensor.ne[d]);
+            }
             std::printf("%-28s %-5s %-14s %llu\n", e.tensor.name.c_str(),
                         std::string(ggml_type_name(e.type)).c_str(), dims.c_str(),
                         static_cast<unsigned long long>(e.bytes));
