@@ -4,9 +4,11 @@
 // of the real R1 distills without writing anything.
 #include "cli_helpers.h"
 #include "quant/quant.h"
+#include "rwb/tokenizer.h"
 
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 #include <set>
 
@@ -136,6 +138,29 @@ private slots:
         QCOMPARE(ours->get_string("tokenizer.ggml.pre").value(),
                  std::string(arch == "qwen2" ? "deepseek-r1-qwen" : "llama-bpe"));
         QVERIFY(!ours->get_string_array("tokenizer.ggml.merges").value().empty());
+    }
+
+    // The synthesized vocabulary loads in the engine's tokenizer, which finds the R1 specials.
+    void tokenizer_loads() {
+        const QString cfg = config("tok.json", kQwenTiny);
+        const QString out = tmp_.filePath("tok.gguf");
+        const auto r = run_rwb({"synth", "--like", cfg, "--type", "q8_0", "-q", "-o", out});
+        QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+        auto tok = Tokenizer::load_gguf(out.toStdString());
+        QVERIFY2(tok.is_ok(), tok.message().c_str());
+        QCOMPARE(tok->n_vocab(), 1024);
+        QCOMPARE(tok->bos(), 1020);
+        QCOMPARE(tok->eos(), 1017);
+        QVERIFY(tok->add_bos());
+        const std::string text =
+            "<｜begin▁of▁sentence｜><｜User｜>What is 2+2? ok<｜Assistant｜><think>\nx</think>";
+        const auto ids = tok->encode(text, true);
+        QVERIFY(ids.size() > 8);
+        QCOMPARE(ids.front(), 1020);
+        QCOMPARE(ids[1], 1018);
+        QCOMPARE(ids.back(), 1023);
+        QVERIFY(std::find(ids.begin(), ids.end(), 1022) != ids.end());
+        QCOMPARE(tok->decode(ids), text);
     }
 
     void reproducible_and_seeded() {
