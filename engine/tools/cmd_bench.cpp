@@ -1,7 +1,158 @@
-// rwb bench: not built yet; its issue implements it.
+// rwb bench -m FILE [-p 512] [-n 128] [-r 5] [-t N] [--json]: llama-bench style speeds.
+// pp: one batch of p tokens from an empty cache; tg: n tokens one at a time from an empty cache.
+// Each test runs once as warm-up, then r times; mean and sample standard deviation of t/s.
 #include "cli_args.h"
 #include "commands.h"
+#include "tool_common.h"
+
+#include "backends/cpu/cpu_matmul.h"
+#include "rwb/model.h"
+#include "rwb/session.h"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <random>
 
 namespace rwb::cli {
-int cmd_bench(int, char**) { return fail("bench", "not available in this build yet"); }
+namespace {
+
+struct TestResult {
+    int64_t n_prompt = 0, n_gen = 0;
+    std::vector<double> ts;
+    double mean() const {
+        double s = 0;
+        for (double v : ts) s += v;
+        return ts.empty() ? 0 : s / double(ts.size());
+    }
+    double stddev() const {
+        if (ts.size() < 2) return 0;
+        const double m = mean();
+        double s = 0;
+        for (double v : ts) s += (v - m) * (v - m);
+        return std::sqrt(s / double(ts.size() - 1));
+    }
+};
+
+Result<double> time_one(Session& s, const std::vector<TokenId>& toks, bool one_by_one) {
+    s.clear();
+    const auto t0 = std::chrono::steady_clock::now();
+    if (one_by_one) {
+        for (TokenId id : toks)
+            if (Status st = s.append(std::span<const TokenId>(&id, 1)); !st) return st;
+    } else if (Status st = s.prefill(toks); !st) {
+        return st;
+    }
+    const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return double(toks.size()) / sec;
+}
+
+} // namespace
+
+int cmd_bench(int argc, char** argv) {
+    const std::vector<OptionSpec> specs = {
+        {{"-m", "--model"}, true, "GGUF model file", "FILE"},
+        {{"-p", "--n-prompt"}, true, "prompt tokens (default 512; 0 skips)", "N"},
+        {{"-n", "--n-gen"}, true, "generated tokens (default 128; 0 skips)", "N"},
+        {{"-r", "--repetitions"}, true, "repetitions after one warm-up (default 5)", "N"},
+        {{"-t", "--threads"}, true, "worker threads (default: physical cores)", "N"},
+        {{"--json"}, false, "print a JSON array (llama-bench -o json style)", ""},
+        {{"-h", "--help"}, false, "show this help", ""},
+    };
+    auto args = CliArgs::parse(argc, argv, specs);
+    if (!args) return fail("bench", args.message());
+    if (args->has("--help")) {
+        std::printf("%s", format_help("rwb bench -m FILE [options]", specs).c_str());
+        return 0;
+    }
+    if (!args->positional().empty())
+        return fail("bench", "unexpected argument '" + args->positional()[0] + "'");
+    if (!args->has("--model")) return fail("bench", "-m FILE is required");
+    auto np = args->get_int("--n-prompt", 512);
+    auto ng = args->get_int("--n-gen", 128);
+    auto reps = args->get_int("--repetitions", 5);
+    if (!np || *np < 0 || *np > 1 << 20) return fail("bench", "-p must be a number from 0");
+    if (!ng || *ng < 0 || *ng > 1 << 20) return fail("bench", "-n must be a number from 0");
+    if (!reps || *reps < 1 || *reps > 1000) return fail("bench", "-r must be from 1 to 1000");
+    if (*np == 0 && *ng == 0) return fail("bench", "nothing to measure (-p 0 and -n 0)");
+    auto threads = parse_threads(*args);
+    if (!threads) return fail("bench", threads.message());
+
+    ModelOptions mo;
+    mo.load_tokenizer = false;
+    auto model = Model::load(args->get("--model"), mo);
+    if (!model) return fail("bench", model.message());
+    const ModelInfo& info = (*model)->info();
+    SessionOptions so;
+    so.n_ctx = std::max<int64_t>(*np, *ng);
+    so.n_batch = std::max<int64_t>(*np, 1);
+    so.n_threads = *threads;
+    if (so.n_ctx > info.n_ctx_train) return fail("bench", "test longer than the model's context");
+    auto session = Session::create(*model, so);
+    if (!session) return fail("bench", session.message());
+    const int n_threads = *threads > 0 ? *threads : cpu::ThreadPool::physical_cores();
+
+    std::mt19937 rng(42);
+    std::uniform_int_distribution<TokenId> pick(0, TokenId(info.n_vocab - 1));
+    std::vector<TestResult> results;
+    for (int kind = 0; kind < 2; ++kind) {
+        const int64_t n = kind == 0 ? *np : *ng;
+        if (n == 0) continue;
+        std::vector<TokenId> toks(static_cast<size_t>(n));
+        for (auto& t : toks) t = pick(rng);
+        const bool one_by_one = kind == 1;
+        TestResult r;
+        (kind == 0 ? r.n_prompt : r.n_gen) = n;
+        // Warm-up (page in the weights, grow buffers); a shorter one for generation.
+        std::vector<TokenId> warm(toks.begin(),
+                                  toks.begin() + std::min<int64_t>(n, one_by_one ? 8 : n));
+        if (auto w = time_one(**session, warm, one_by_one); !w) return fail("bench", w.message());
+        for (int64_t i = 0; i < *reps; ++i) {
+            auto ts = time_one(**session, toks, one_by_one);
+            if (!ts) return fail("bench", ts.message());
+            r.ts.push_back(*ts);
+        }
+        results.push_back(r);
+    }
+
+    const std::string file = info.path.substr(info.path.find_last_of('/') + 1);
+    if (args->has("--json")) {
+        nlohmann::json arr = nlohmann::json::array();
+        for (const auto& r : results)
+            arr.push_back({{"model_filename", info.path},
+                           {"model_type", info.architecture + " " + info.file_type},
+                           {"model_size", info.file_size},
+                           {"model_n_params", info.n_params},
+                           {"backend", "CPU"},
+                           {"cpu_isa", cpu::kernel_isa()},
+                           {"n_threads", n_threads},
+                           {"n_prompt", r.n_prompt},
+                           {"n_gen", r.n_gen},
+                           {"avg_ts", r.mean()},
+                           {"stddev_ts", r.stddev()},
+                           {"samples_ts", r.ts}});
+        std::printf("%s\n", arr.dump(2).c_str());
+        return 0;
+    }
+    std::printf("| %-32s | %10s | %8s | %-7s | %7s | %8s | %16s |\n", "model", "size", "params",
+                "backend", "threads", "test", "t/s");
+    std::printf("|%s|%s|%s|%s|%s|%s|%s|\n", std::string(34, '-').c_str(),
+                std::string(12, '-').c_str(), std::string(10, '-').c_str(),
+                std::string(9, '-').c_str(), std::string(9, '-').c_str(),
+                std::string(10, '-').c_str(), std::string(18, '-').c_str());
+    for (const auto& r : results) {
+        const std::string test =
+            r.n_prompt ? "pp" + std::to_string(r.n_prompt) : "tg" + std::to_string(r.n_gen);
+        const std::string model_name = info.architecture + " " + info.file_type;
+        char ts[64];
+        std::snprintf(ts, sizeof ts, "%.2f ± %.2f", r.mean(), r.stddev());
+        std::printf("| %-32s | %6.2f GiB | %6.2f B | %-7s | %7d | %8s | %16s |\n",
+                    model_name.c_str(), double(info.file_size) / (1u << 30),
+                    double(info.n_params) / 1e9, "CPU", n_threads, test.c_str(), ts);
+    }
+    return 0;
+}
+
 } // namespace rwb::cli
