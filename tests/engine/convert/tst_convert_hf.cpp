@@ -17,6 +17,7 @@
 #include <QtTest>
 
 #include <cmath>
+#include <functional>
 #include <set>
 
 using rwb::GgmlType;
@@ -100,6 +101,36 @@ double max_row_rel_l2(const std::vector<float>& got, const std::vector<float>& r
         worst = std::max(worst, std::sqrt(num / den));
     }
     return worst;
+}
+
+// Rewrites DIR/model.safetensors after `edit` changed its header (entries removed, dtypes
+// relabelled); tensor bytes are carried over and packed again in the new header's order.
+bool rewrite_safetensors(const QString& path, const std::function<void(QJsonObject&)>& edit) {
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) return false;
+    const QByteArray all = f.readAll();
+    f.close();
+    quint64 hlen = 0;
+    std::memcpy(&hlen, all.constData(), 8);
+    QJsonObject header = QJsonDocument::fromJson(all.mid(8, qsizetype(hlen))).object();
+    const QByteArray data = all.mid(qsizetype(8 + hlen));
+    edit(header);
+    QByteArray out_data;
+    for (const QString& key : header.keys()) {
+        if (key == "__metadata__") continue;
+        QJsonObject e = header[key].toObject();
+        const QJsonArray off = e["data_offsets"].toArray();
+        const auto begin = qsizetype(off[0].toInteger()), end = qsizetype(off[1].toInteger());
+        e["data_offsets"] =
+            QJsonArray{qint64(out_data.size()), qint64(out_data.size() + end - begin)};
+        out_data += data.mid(begin, end - begin);
+        header[key] = e;
+    }
+    const QByteArray h = QJsonDocument(header).toJson(QJsonDocument::Compact);
+    QByteArray bytes(8, '\0');
+    const quint64 n = quint64(h.size());
+    std::memcpy(bytes.data(), &n, 8);
+    return write_bytes(path, bytes + h + out_data);
 }
 
 QString first_line(const QString& s) {
@@ -545,6 +576,34 @@ private slots:
         QVERIFY(err < 0.05);
     }
 
+    // Tied embeddings (no lm_head in the checkpoint): no output.weight, as llama.cpp expects, and
+    // the oracle then uses token_embd as the output projection.
+    void tied_embeddings_have_no_output_tensor() {
+        QTemporaryDir dir;
+        const QString folder = dir.filePath("tied");
+        QVERIFY(copy_dir(kHf + "/qwen2-f32", folder));
+        QVERIFY(rewrite_safetensors(folder + "/model.safetensors",
+                                    [](QJsonObject& h) { h.remove("lm_head.weight"); }));
+        QJsonObject cfg = read_json(folder + "/config.json");
+        cfg["tie_word_embeddings"] = true;
+        QVERIFY(write_bytes(folder + "/config.json", QJsonDocument(cfg).toJson()));
+        QString why;
+        const QString path = convert(folder, "q4_0", &why);
+        QVERIFY2(!path.isEmpty(), qPrintable(why));
+        auto f = GgufFile::open(path.toStdString());
+        QVERIFY2(f.is_ok(), f.message().c_str());
+        QVERIFY(f.value()->find_tensor("output.weight") == nullptr);
+        QCOMPARE(f.value()->tensors().size(), size_t(2 + 2 * 12));
+        // token_embd is now the output: the mix's output rule (Q6_K, which rows of 64 cannot
+        // hold, so Q8_0) instead of the base Q4_0 the other weights get
+        QCOMPARE(f.value()->find_tensor("token_embd.weight")->type, GgmlType::Q8_0);
+        QCOMPARE(f.value()->find_tensor("blk.0.ffn_up.weight")->type, GgmlType::Q4_0);
+        std::string error;
+        const auto logits = rwb::testing::reference_forward(*f.value(), {1, 2, 3}, error);
+        QVERIFY2(error.empty(), error.c_str());
+        QCOMPARE(logits.size(), size_t(3 * cfg["vocab_size"].toInt()));
+    }
+
     void errors_are_one_line_and_write_nothing_data() {
         QTest::addColumn<QString>("edit");
         QTest::addColumn<QString>("expected");
@@ -561,6 +620,13 @@ private slots:
                                   << "unknown type 'q3_k'";
         QTest::newRow("shape") << "shape"
                                << "config.json implies";
+        QTest::newRow("no lm_head, untied") << "no-lm-head"
+                                            << "missing tensor lm_head.weight";
+        QTest::newRow("extra tensor") << "extra"
+                                      << "unexpected tensor model.layers.0.mlp.extra.weight";
+        QTest::newRow("int weights")
+            << "int-dtype"
+            << "model.layers.1.mlp.up_proj.weight has unsupported dtype I32";
     }
     void errors_are_one_line_and_write_nothing() {
         QFETCH(QString, edit);
@@ -590,6 +656,19 @@ private slots:
         } else if (edit == "truncate") {
             QFile f(folder + "/model.safetensors");
             QVERIFY(f.resize(f.size() / 2));
+        } else if (edit == "no-lm-head") {
+            QVERIFY(rewrite_safetensors(folder + "/model.safetensors",
+                                        [](QJsonObject& h) { h.remove("lm_head.weight"); }));
+        } else if (edit == "extra") {
+            QVERIFY(rewrite_safetensors(folder + "/model.safetensors", [](QJsonObject& h) {
+                h["model.layers.0.mlp.extra.weight"] = h["model.norm.weight"];
+            }));
+        } else if (edit == "int-dtype") {
+            QVERIFY(rewrite_safetensors(folder + "/model.safetensors", [](QJsonObject& h) {
+                QJsonObject e = h["model.layers.1.mlp.up_proj.weight"].toObject();
+                e["dtype"] = "I32";
+                h["model.layers.1.mlp.up_proj.weight"] = e;
+            }));
         } else if (edit == "bad-type") {
             type = "q3_k";
         }
