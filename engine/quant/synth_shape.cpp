@@ -145,6 +145,13 @@ Result<SynthShape> synth_shape_from_config_json(const std::string& json_text) {
     if (*head_dim % 2 != 0) return Result<SynthShape>::error("config head_dim must be even");
     if (*layers > 1024) return Result<SynthShape>::error("config num_hidden_layers is over 1024");
     if (*vocab < 512) return Result<SynthShape>::error("config vocab_size must be at least 512");
+    // keep every tensor within what a real model needs (Llama 405B's largest has ~2.1e9
+    // elements): a typo must give an error, not a multi-terabyte allocation
+    constexpr int64_t kMaxTensorElements = int64_t(1) << 33;
+    const int64_t q_dim = *heads * *head_dim;
+    if (*hidden * *vocab > kMaxTensorElements || *hidden * *ffn > kMaxTensorElements ||
+        *hidden * q_dim > kMaxTensorElements)
+        return Result<SynthShape>::error("config sizes give a tensor of more than 2^33 elements");
     s.hidden = *hidden;
     s.layers = *layers;
     s.heads = *heads;

@@ -241,7 +241,11 @@ private slots:
         const QString zero = config("zero.json", R"({"model_type": "qwen2", "hidden_size": 256,
             "num_hidden_layers": 2, "num_attention_heads": 0, "intermediate_size": 512,
             "vocab_size": 1024})");
+        const QString huge = config("huge.json", R"({"model_type": "llama", "hidden_size": 1048576,
+            "num_hidden_layers": 2, "num_attention_heads": 8, "intermediate_size": 512,
+            "vocab_size": 1048576})");
         const QList<QStringList> cases = {
+            {"synth", "--like", huge, "-o", out},
             {"synth", "--like", "r1-qwen-3b", "-o", out},
             {"synth", "--like", "r1-qwen-1.5b", "--type", "q2_k", "-o", out},
             {"synth", "--like", "r1-qwen-1.5b"},
