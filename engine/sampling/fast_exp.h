@@ -19,6 +19,7 @@ inline float fast_exp_nonpositive(float x) {
     constexpr float kLn2Hi = 0.693359375f; // ln 2 split so n * kLn2Hi is exact
     constexpr float kLn2Lo = -2.12194440e-4f;
     // n = round(x / ln 2) by the 1.5 * 2^23 trick; its integer value sits in the low bits.
+    // (Needs IEEE float arithmetic as written: never build this with -ffast-math.)
     constexpr float kRound = 12582912.0f;
     const float t = xc * kLog2e + kRound;
     const float n = t - kRound;
