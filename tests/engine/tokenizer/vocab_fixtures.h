@@ -5,7 +5,8 @@
 // can load, e.g. for token-id checks of the chat template:
 //     auto path = rwb::test::make_vocab_gguf(rwb::test::VocabFixture::R1Qwen);
 //     auto tok = rwb::Tokenizer::load_gguf(path.value());
-// Header-only so that any test linking rwb_engine_internal can include it.
+// Header-only so that any test linking rwb_engine_internal can include it; make_vocab_gguf()
+// exists when the engine has its GGUF writer (RWB_TOKENIZER_HAVE_GGUF, set by the engine).
 #pragma once
 
 #include "rwb/tokenizer.h"
@@ -21,6 +22,7 @@
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <random>
 #include <string>
 
 namespace rwb::test {
@@ -97,7 +99,15 @@ make_vocab_gguf(VocabFixture f, std::string path = "",
     w.add_string("general.name", std::string(fixture_name(f)) + " vocabulary");
     write_vocabulary_gguf(w, v.value());
     if (add_more) add_more(w);
-    RWB_RETURN_IF_ERROR(w.write(path));
+    // Tests running in parallel may make the same file: write under a name of our own, then
+    // rename it into place (atomic on one filesystem).
+    const std::string unique = path + "." + std::to_string(std::random_device{}()) + ".part";
+    RWB_RETURN_IF_ERROR(w.write(unique));
+    std::filesystem::rename(unique, path, ec);
+    if (ec) {
+        std::filesystem::remove(unique, ec);
+        return Status::error("cannot rename " + unique + " to " + path);
+    }
     return path;
 }
 #endif
