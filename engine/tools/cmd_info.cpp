@@ -28,6 +28,12 @@ const std::vector<OptionSpec> kSpecs = {
     {{"-h", "--help"}, false, "show this help"},
 };
 
+// Special tokens shown, with llama.cpp's key names.
+const std::pair<const char*, const char*> kSpecialTokenKeys[] = {
+    {"bos", "bos_token_id"},     {"eos", "eos_token_id"},     {"eot", "eot_token_id"},
+    {"pad", "padding_token_id"}, {"unk", "unknown_token_id"},
+};
+
 // Control bytes escaped so one token's text stays on one line.
 std::string printable(const std::string& s) {
     std::string out;
@@ -152,8 +158,8 @@ json summary(const GgufFile& f) {
     j["tokenizer_model"] = model ? json(*model) : json(nullptr);
     j["tokenizer_pre"] = pre ? json(*pre) : json(nullptr);
     json special = json::object();
-    for (const char* which : {"bos", "eos", "pad", "unk"}) {
-        auto id = f.get_uint(std::string("tokenizer.ggml.") + which + "_token_id");
+    for (const auto& [which, key] : kSpecialTokenKeys) {
+        auto id = f.get_uint(std::string("tokenizer.ggml.") + key);
         if (!id) {
             special[which] = nullptr;
             continue;
@@ -219,7 +225,7 @@ void print_text(const GgufFile& f, const json& j, bool list_tensors, bool list_m
     line("kv heads:", json_text(h["attention.head_count_kv"]));
     line("vocabulary size:", json_text(j["vocab_size"]));
     line("tokenizer:", str(j["tokenizer_model"]) + " (pre: " + str(j["tokenizer_pre"]) + ")");
-    for (const char* which : {"bos", "eos", "pad", "unk"}) {
+    for (const auto& [which, key] : kSpecialTokenKeys) {
         const json& s = j["special_tokens"][which];
         std::string label = std::string(which) + " token:";
         if (s.is_null())
