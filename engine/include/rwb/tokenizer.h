@@ -63,7 +63,9 @@ public:
     TokenId eos() const;  // -1 if none
     TokenId pad() const;  // -1 if none
     bool add_bos() const; // whether a prompt should start with bos()
-    std::optional<TokenId> find_token(std::string_view text) const; // exact vocabulary string
+    // A token by its vocabulary string ("<think>", "Ġthe") or, for normal tokens, by the text
+    // it stands for (" the").
+    std::optional<TokenId> find_token(std::string_view text) const;
     TokenType token_type(TokenId id) const;
     bool is_control(TokenId id) const;
     // eos and the vocabulary's end-of-turn tokens (<|eot_id|>, <|eom_id|>, <|im_end|>, <|EOT|>,
