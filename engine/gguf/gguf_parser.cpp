@@ -127,6 +127,8 @@ private:
     uint64_t index_ = 0;
     std::string_view name_;
     bool in_element_ = false;
+    uint64_t elements_left_ = kMaxArrayElementsTotal;
+    uint64_t nested_left_ = kMaxNestedArraysTotal;
     uint64_t element_ = 0;
 };
 
@@ -240,6 +242,15 @@ Status Parse::read_array(Value& v, int depth) {
     if (count > left() / min_encoded_size(elem))
         return fail("array of " + num(count) + " " + std::string(value_type_name(elem)) +
                     " elements cannot fit in the " + num(left()) + " bytes left");
+    if (count > elements_left_)
+        return fail("metadata arrays hold more than " + num(kMaxArrayElementsTotal) +
+                    " elements in total");
+    elements_left_ -= count;
+    if (elem == ValueType::ARRAY) {
+        if (count > nested_left_)
+            return fail("more than " + num(kMaxNestedArraysTotal) + " nested arrays");
+        nested_left_ -= count;
+    }
     const bool outer = depth == 1;
     auto mark = [&](uint64_t k) {
         if (outer) {

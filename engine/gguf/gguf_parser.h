@@ -14,6 +14,11 @@ inline constexpr uint64_t kMaxKeyBytes = 65535;
 inline constexpr uint64_t kMaxTensorNameBytes = 255;
 inline constexpr uint32_t kMaxTensorDims = 4;
 inline constexpr uint64_t kMaxAlignment = uint64_t(1) << 30;
+// Memory bounds independent of file size: all metadata arrays together hold at most this many
+// elements (a 152k vocabulary + 280k merges + scores/types is about 1M), and at most this many
+// of those are themselves arrays (each costs a whole Value).
+inline constexpr uint64_t kMaxArrayElementsTotal = uint64_t(1) << 25;
+inline constexpr uint64_t kMaxNestedArraysTotal = uint64_t(1) << 16;
 
 class GgufParser {
 public:

@@ -98,6 +98,45 @@ private slots:
         if (!bytes.empty()) QCOMPARE(m.message(), f.message());
     }
 
+    // Arrays whose bytes are all present still may not make the parser allocate without
+    // bound: 2^25 elements in total, 2^16 nested arrays.
+    void array_budgets_bound_memory() {
+        auto image = [](uint32_t elem_type, uint64_t count, size_t elem_bytes) {
+            std::vector<uint8_t> b;
+            auto put = [&](const void* p, size_t n) {
+                b.insert(b.end(), static_cast<const uint8_t*>(p),
+                         static_cast<const uint8_t*>(p) + n);
+            };
+            const uint32_t magic = 0x46554747, version = 3, array = 9;
+            const uint64_t n_tensors = 0, n_kv = 1, key_len = 1;
+            put(&magic, 4);
+            put(&version, 4);
+            put(&n_tensors, 8);
+            put(&n_kv, 8);
+            put(&key_len, 8);
+            b.push_back('k');
+            put(&array, 4);
+            put(&elem_type, 4);
+            put(&count, 8);
+            const size_t at = b.size();
+            b.resize(at + count * elem_bytes, 0);
+            if (elem_type == 9) // empty uint8 arrays: type 0, count 0
+                for (uint64_t k = 0; k < count; ++k) b[at + k * 12] = 0;
+            return b;
+        };
+        auto ok_nested = GgufFile::open_memory(image(9, 65536, 12), "nested");
+        QVERIFY2(ok_nested, ok_nested.message().c_str());
+        auto too_nested = GgufFile::open_memory(image(9, 65537, 12), "nested");
+        QVERIFY(!too_nested);
+        QVERIFY2(too_nested.message().find("more than 65536 nested arrays") != std::string::npos,
+                 too_nested.message().c_str());
+        auto too_many = GgufFile::open_memory(image(0, (uint64_t(1) << 25) + 1, 1), "bytes");
+        QVERIFY(!too_many);
+        QVERIFY2(too_many.message().find("more than 33554432 elements in total") !=
+                     std::string::npos,
+                 too_many.message().c_str());
+    }
+
     // Every prefix of every corpus file, and single-byte changes throughout its header.
     void truncations_and_flips_never_crash_data() { corpus_files_open_data(); }
     void truncations_and_flips_never_crash() {
