@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <random>
 
 namespace rwb::cli {
@@ -117,7 +118,9 @@ int cmd_bench(int argc, char** argv) {
         results.push_back(r);
     }
 
-    const std::string file = info.path.substr(info.path.find_last_of('/') + 1);
+    // RWB_PROFILE=1: where the time went (all tests together), on stderr.
+    if (const char* prof = std::getenv("RWB_PROFILE"); prof && *prof && *prof != '0')
+        std::fprintf(stderr, "%s", (*session)->profile_report().c_str());
     if (args->has("--json")) {
         nlohmann::json arr = nlohmann::json::array();
         for (const auto& r : results)
