@@ -53,17 +53,11 @@ std::vector<OracleCase> load_oracle() {
 }
 
 Result<Tokenizer> r1_qwen() {
-#ifdef RWB_TOKENIZER_HAVE_GGUF
     // Through a vocabulary-only GGUF, as a model file would give it.
     auto path = test::make_vocab_gguf(VocabFixture::R1Qwen,
                                       std::string(RWB_BINARY_DIR) + "/tests/data/chat-r1qwen.gguf");
     if (!path) return path.status();
     return Tokenizer::load_gguf(path.value());
-#else
-    auto v = test::load_fixture_vocabulary(VocabFixture::R1Qwen);
-    if (!v) return v.status();
-    return Tokenizer::from_vocabulary(std::move(v).value());
-#endif
 }
 
 // A Llama 3 vocabulary with the R1 token texts in the slots R1-Distill-Llama's tokenizer uses

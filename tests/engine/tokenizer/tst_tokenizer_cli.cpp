@@ -91,7 +91,6 @@ private slots:
         }
     }
 
-#ifdef RWB_TOKENIZER_HAVE_GGUF
     void corpusWithVocabOnlyGguf_data() {
         QTest::addColumn<int>("fixture");
         QTest::addColumn<QString>("vocab");
@@ -126,7 +125,6 @@ private slots:
             QVERIFY2(r.err.contains(value) && r.err.contains(expect), r.err.constData());
         }
     }
-#endif
 
     void tokenizerJsonAlsoWorks() {
         // -m may name a tokenizer.json (its tokenizer_config.json beside it is read too).

@@ -172,7 +172,6 @@ private slots:
         QVERIFY(nb.message().find("byte") != std::string::npos);
     }
 
-#ifdef RWB_TOKENIZER_HAVE_GGUF
     void ggufVocabulariesMatchReference() {
         for (auto [fixture, name] : {std::pair{VocabFixture::Qwen2, "qwen2"},
                                      {VocabFixture::Llama3, "llama3"},
@@ -192,7 +191,6 @@ private slots:
             QCOMPARE(t->vocabulary().merges.size(), from_json.vocabulary().merges.size());
         }
     }
-#endif
 };
 
 QTEST_GUILESS_MAIN(TstTokenizerReference)

@@ -6,16 +6,14 @@
 //     auto path = rwb::test::make_vocab_gguf(rwb::test::VocabFixture::R1Qwen);
 //     auto tok = rwb::Tokenizer::load_gguf(path.value());
 // Header-only so that any test linking rwb_engine_internal can include it; make_vocab_gguf()
-// exists when the engine has its GGUF writer (RWB_TOKENIZER_HAVE_GGUF, set by the engine).
+// writes vocab-only GGUFs with the engine's GGUF writer.
 #pragma once
 
+#include "gguf/gguf_writer.h"
 #include "rwb/tokenizer.h"
+#include "tokenizer/gguf_vocab.h"
 #include "tokenizer/hf_tokenizer_json.h"
 #include "tokenizer/vocabulary.h"
-#ifdef RWB_TOKENIZER_HAVE_GGUF
-#include "gguf/gguf_writer.h"
-#include "tokenizer/gguf_vocab.h"
-#endif
 
 #include <nlohmann/json.hpp>
 
@@ -82,7 +80,6 @@ inline Result<Vocabulary> load_fixture_vocabulary(VocabFixture f) {
     return v;
 }
 
-#ifdef RWB_TOKENIZER_HAVE_GGUF
 // Writes the fixture as a vocabulary-only GGUF and returns its path (default:
 // ${RWB_BINARY_DIR}/tests/data/<name>-vocab.gguf). add_more may add keys (e.g. a chat template).
 inline Result<std::string>
@@ -110,6 +107,5 @@ make_vocab_gguf(VocabFixture f, std::string path = "",
     }
     return path;
 }
-#endif
 
 } // namespace rwb::test
