@@ -144,8 +144,8 @@ private slots:
         QMetaObject::invokeMethod(w, "appendStreaming", Q_ARG(qint64, bot.id),
                                   Q_ARG(int, int(StreamPhase::Answering)),
                                   Q_ARG(QString, QStringLiteral("late")));
+        QSignalSpy loaded(w, &StorageWorker::conversationLoaded); // before the call: no race
         QMetaObject::invokeMethod(w, "loadConversation", Q_ARG(quint64, 5), Q_ARG(qint64, c.id));
-        QSignalSpy loaded(w, &StorageWorker::conversationLoaded);
         QVERIFY(!waitFor(loaded, 5).isEmpty());
         QCOMPARE(reader.message(bot.id)->answer, QStringLiteral("391"));
     }
