@@ -1,6 +1,9 @@
 // Scale searches for the K-quants (see kquant_search.h for the method and why the order matters).
 #include "quant/kquant_search.h"
 
+#include "quant/fp16.h"
+#include "quant/quant.h"
+
 #include <cmath>
 
 namespace rwb::quant::detail {
@@ -139,6 +142,52 @@ bool all_finite(const float* x, int64_t n) {
     for (int64_t i = 0; i < n; ++i)
         if (!std::isfinite(x[i])) return false;
     return true;
+}
+
+void quantize_super_block_scale_min(const float* x, int nmax, float rmin, int nstep, uint8_t* L,
+                                    uint8_t* packed, uint16_t* d_out, uint16_t* dmin_out) {
+    uint8_t aux[32];
+    float weights[32];
+    float scales[8];
+    float mins[8];
+    float max_scale = 0;
+    float max_min = 0;
+    for (int j = 0; j < 8; ++j) {
+        const float* xs = x + 32 * j;
+        // weight each value by the sub-block's RMS plus its own magnitude
+        float sum_x2 = 0;
+        for (int l = 0; l < 32; ++l) sum_x2 += xs[l] * xs[l];
+        const float av_x = std::sqrt(sum_x2 / 32);
+        for (int l = 0; l < 32; ++l) weights[l] = av_x + std::fabs(xs[l]);
+        scales[j] =
+            search_scale_min(32, nmax, xs, weights, L + 32 * j, &mins[j], aux, rmin, 0.1f, nstep);
+        if (scales[j] > max_scale) max_scale = scales[j];
+        if (mins[j] > max_min) max_min = mins[j];
+    }
+    const float inv_scale = max_scale > 0 ? 63.f / max_scale : 0.f;
+    const float inv_min = max_min > 0 ? 63.f / max_min : 0.f;
+    uint8_t ls[8], lm[8];
+    for (int j = 0; j < 8; ++j) {
+        const uint8_t s = uint8_t(nearest_int(inv_scale * scales[j]));
+        const uint8_t m = uint8_t(nearest_int(inv_min * mins[j]));
+        ls[j] = s < 63 ? s : 63;
+        lm[j] = m < 63 ? m : 63;
+    }
+    pack_scale_min_k4(ls, lm, packed);
+    *d_out = fp32_to_fp16(max_scale / 63.f);
+    *dmin_out = fp32_to_fp16(max_min / 63.f);
+    // requantize against the scales as they will be read back
+    for (int j = 0; j < 8; ++j) {
+        uint8_t sc, m;
+        unpack_scale_min_k4(j, packed, sc, m);
+        const float d = fp16_to_fp32(*d_out) * sc;
+        if (!d) continue;
+        const float dm = fp16_to_fp32(*dmin_out) * m;
+        for (int l = 0; l < 32; ++l) {
+            const int q = nearest_int((x[32 * j + l] + dm) / d);
+            L[32 * j + l] = uint8_t(q < 0 ? 0 : (q > nmax ? nmax : q));
+        }
+    }
 }
 
 } // namespace rwb::quant::detail

@@ -32,6 +32,12 @@ float search_symmetric_scale(int n, int nmax, const float* x, int8_t* L);
 // Packs eight 6-bit scales and mins into a K-quant block's 12 scale bytes.
 void pack_scale_min_k4(const uint8_t* scales, const uint8_t* mins, uint8_t* out);
 
+// One 256-value super-block of Q4_K (nmax 15) or Q5_K (nmax 31): the per-sub-block scale/min
+// search, the 6-bit packing into `scales`, fp16 d/dmin, and the levels L[256] requantized against
+// the scales as they will be read back. rmin/nstep are the search's sweep (ggml's per type).
+void quantize_super_block_scale_min(const float* x, int nmax, float rmin, int nstep, uint8_t* L,
+                                    uint8_t* scales, uint16_t* d, uint16_t* dmin);
+
 // True when every one of the n values is finite.
 bool all_finite(const float* x, int64_t n);
 
