@@ -2,30 +2,16 @@
 // --all, exit codes and one-line errors for bad input.
 #include "../model/reference_data.h"
 
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include "rwb_cli.h"
 
 using namespace model_test;
 
 namespace {
-struct Run {
-    int code = -1;
-    QString err;
-};
-Run rwb(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(RWB_CLI_PATH), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+using Run = rwb::test::CliRun;
+using rwb::test::run_rwb;
 QString tokens_text(const std::vector<int32_t>& ids) {
     QStringList s;
     for (int32_t id : ids) s << QString::number(id);
@@ -41,16 +27,16 @@ private slots:
         const auto ids = read_tokens("seq17");
         const auto exact = read_f32(reference_dir() + "/logits/llama-tiny-f32.seq17.exact.f32");
         const QString last = dir.filePath("last.f32"), all = dir.filePath("all.f32");
-        Run r = rwb({"logits", "-m", model_path("llama-tiny-f32"), "--tokens", tokens_text(ids),
-                     "--out", last, "-t", "2", "--kv-type", "f32"});
+        Run r = run_rwb({"logits", "-m", model_path("llama-tiny-f32"), "--tokens", tokens_text(ids),
+                         "--out", last, "-t", "2", "--kv-type", "f32"});
         QCOMPARE(r.code, 0);
         auto v = read_f32(last);
         QCOMPARE(v.size(), size_t(1024));
         std::vector<float> exact_last(exact.end() - 1024, exact.end());
         QVERIFY(rel_l2(v, exact_last) < 1e-5);
 
-        r = rwb({"logits", "-m", model_path("llama-tiny-f32"), "--tokens", tokens_text(ids),
-                 "--out", all, "--all", "--ctx", "64"});
+        r = run_rwb({"logits", "-m", model_path("llama-tiny-f32"), "--tokens", tokens_text(ids),
+                     "--out", all, "--all", "--ctx", "64"});
         QCOMPARE(r.code, 0);
         v = read_f32(all);
         QCOMPARE(v.size(), exact.size());
@@ -92,7 +78,7 @@ private slots:
         QFETCH(QString, message);
         QTemporaryDir dir;
         QDir::setCurrent(dir.path());
-        Run r = rwb(args);
+        Run r = run_rwb(args);
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
         QCOMPARE(r.err.trimmed().count('\n'), 0);

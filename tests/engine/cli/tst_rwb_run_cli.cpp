@@ -6,30 +6,15 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QtTest>
+
+#include "rwb_cli.h"
 
 using namespace model_test;
 
 namespace {
-struct Run {
-    int code = -1;
-    QString out, err;
-};
-Run rwb(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(RWB_CLI_PATH), args);
-    Run r;
-    if (!p.waitForFinished(120000)) {
-        p.kill();
-        p.waitForFinished();
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+using Run = rwb::test::CliRun;
+using rwb::test::run_rwb;
 } // namespace
 
 class TestRwbRunCli : public QObject {
@@ -41,7 +26,7 @@ private slots:
                                   "-n",  "20",     "--seed",
                                   "3",   "--temp", "0.8",
                                   "-t",  "2"};
-        Run a = rwb(args), b = rwb(args);
+        Run a = run_rwb(args), b = run_rwb(args);
         QCOMPARE(a.code, 0);
         QCOMPARE(a.out, b.out);
         QVERIFY(a.err.contains("prompt:"));
@@ -51,7 +36,7 @@ private slots:
     }
 
     void template_needs_an_r1_vocabulary() {
-        Run r = rwb({"run", "-m", model_path("qwen2-tiny-q8_0"), "-p", "hi", "-n", "2"});
+        Run r = run_rwb({"run", "-m", model_path("qwen2-tiny-q8_0"), "-p", "hi", "-n", "2"});
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.startsWith("rwb run: cannot use the R1 chat template"), qPrintable(r.err));
     }
@@ -71,15 +56,15 @@ private slots:
     void bad_options_fail() {
         QFETCH(QStringList, args);
         QFETCH(QString, message);
-        Run r = rwb(args);
+        Run r = run_rwb(args);
         QCOMPARE(r.code, 1);
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
         QCOMPARE(r.err.trimmed().count('\n'), 0);
     }
 
     void bench_json_has_llama_bench_fields() {
-        Run r = rwb({"bench", "-m", model_path("llama-tiny-q4_k_m"), "-p", "32", "-n", "8", "-r",
-                     "2", "-t", "2", "--json"});
+        Run r = run_rwb({"bench", "-m", model_path("llama-tiny-q4_k_m"), "-p", "32", "-n", "8",
+                         "-r", "2", "-t", "2", "--json"});
         QCOMPARE(r.code, 0);
         const auto doc = QJsonDocument::fromJson(r.out.toUtf8());
         QVERIFY(doc.isArray());
@@ -94,8 +79,8 @@ private slots:
             QCOMPARE(o["n_threads"].toInt(), 2);
             QCOMPARE(o["samples_ts"].toArray().size(), 2);
         }
-        Run t =
-            rwb({"bench", "-m", model_path("llama-tiny-q4_k_m"), "-p", "16", "-n", "4", "-r", "1"});
+        Run t = run_rwb(
+            {"bench", "-m", model_path("llama-tiny-q4_k_m"), "-p", "16", "-n", "4", "-r", "1"});
         QCOMPARE(t.code, 0);
         QVERIFY(t.out.contains("pp16"));
         QVERIFY(t.out.contains("tg4"));

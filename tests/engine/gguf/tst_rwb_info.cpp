@@ -13,31 +13,17 @@
 #include <QRegularExpression>
 #include <QtTest>
 
+#include "rwb_cli.h"
+
 #include <map>
 
 using namespace gguf_test;
 
 namespace {
 
-struct Run {
-    int code = -1;
-    QString out, err;
-};
-
+using Run = rwb::test::CliRun;
 Run run_rwb(const QStringList& args) {
-    QProcess p;
-    p.start(QStringLiteral(RWB_CLI_PATH), args);
-    Run r;
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = "timed out";
-        return r;
-    }
-    r.code = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
+    return rwb::test::run_rwb(args, 60000);
 }
 
 // The value after "label:" on its own line of the text output.
