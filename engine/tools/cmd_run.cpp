@@ -8,6 +8,7 @@
 
 #include "rwb/chat.h"
 #include "rwb/model.h"
+#include "rwb/resources.h"
 #include "rwb/session.h"
 
 #include <csignal>
@@ -77,8 +78,12 @@ int cmd_run(int argc, char** argv) {
     }
     if (!args->positional().empty())
         return fail("run", "unexpected argument '" + args->positional()[0] + "'");
-    if (!args->has("--model"))
-        return fail("run", "no model given and no bundled model found (use -m FILE)");
+    std::string model_path = args->get("--model");
+    if (model_path.empty()) {
+        auto bundled = default_model_path();
+        if (!bundled) return fail("run", "no model given (-m FILE) and " + bundled.message());
+        model_path = *bundled;
+    }
     if (!args->has("--prompt")) return fail("run", "-p PROMPT is required");
 
     GenerationParams gp;
@@ -108,7 +113,7 @@ int cmd_run(int argc, char** argv) {
     gp.max_tokens = *n_predict;
     gp.thinking_budget = int32_t(*budget);
 
-    auto model = Model::load(args->get("--model"));
+    auto model = Model::load(model_path);
     if (!model) return fail("run", model.message());
     const Tokenizer* tok = (*model)->tokenizer();
     if (!tok) return fail("run", "no usable tokenizer: " + (*model)->tokenizer_status().message());
