@@ -1,8 +1,9 @@
 """Synthetic reasoning tasks with exact answers, written as R1-style chains of thought.
 
 Each task family makes (problem, answer, thought) triples at a chosen difficulty (number of digits).
-The thought works column by column, then checks itself ("Let me verify ..."), so a small model
-can learn to really reason in <think> before answering in \\boxed{}.
+The thought works column by column (without restating the digits or the running result, so the model
+must find each digit and assemble the result itself), then checks itself ("Let me verify ..."), then
+answers in \\boxed{}.
 """
 import random
 
@@ -35,20 +36,18 @@ def spell(ds):
 def add_thought(a, b):
     width = max(len(str(a)), len(str(b)))
     da, db = digits_of(a, width), digits_of(b, width)
-    lines = [f"I need to add {a} and {b}.",
-             f"Align the digits: {a} has {spell(da)}; {b} has {spell(db)}."]
+    lines = [f"I need to add {a} and {b}."]
     carry, out = 0, []
     for i in range(width - 1, -1, -1):
         place = PLACES[width - 1 - i]
         s = da[i] + db[i] + carry
         term = f"{da[i]} + {db[i]}" + (f" + {carry}" if carry else "")
         out.append(s % 10)
-        lines.append(f"{place.capitalize()}: {term} = {s}. Write {s % 10}, carry {s // 10}. "
-                     f"So far: {so_far(out)}.")
+        lines.append(f"{place.capitalize()}: {term} = {s}. Write {s % 10}, carry {s // 10}.")
         carry = s // 10
     if carry:
         out.append(carry)
-        lines.append(f"The last carry {carry} goes in front. So far: {so_far(out)}.")
+        lines.append(f"The last carry {carry} goes in front.")
     result = int(so_far(out))
     lines.append(f"So {a} + {b} = {result}.")
     lines.append(f"Let me verify: {result} - {b} = {a}, which matches. The sum is {result}.")
@@ -58,8 +57,7 @@ def add_thought(a, b):
 def sub_thought(a, b):
     width = len(str(a))
     da, db = digits_of(a, width), digits_of(b, width)
-    lines = [f"I need to subtract {b} from {a}.",
-             f"Align the digits: {a} has {spell(da)}; {b} has {spell(db)}."]
+    lines = [f"I need to subtract {b} from {a}."]
     borrow, out = 0, []
     for i in range(width - 1, -1, -1):
         place = PLACES[width - 1 - i]
@@ -67,13 +65,12 @@ def sub_thought(a, b):
         if top < db[i]:
             out.append(top + 10 - db[i])
             lines.append(f"{place.capitalize()}: {top} is less than {db[i]}, borrow: "
-                         f"{top + 10} - {db[i]} = {top + 10 - db[i]}. Write {top + 10 - db[i]}, borrow 1. "
-                         f"So far: {so_far(out)}.")
+                         f"{top + 10} - {db[i]} = {top + 10 - db[i]}. Write {top + 10 - db[i]}, borrow 1.")
             borrow = 1
         else:
             out.append(top - db[i])
             lines.append(f"{place.capitalize()}: {top} - {db[i]} = {top - db[i]}. "
-                         f"Write {top - db[i]}, borrow 0. So far: {so_far(out)}.")
+                         f"Write {top - db[i]}, borrow 0.")
             borrow = 0
     result = a - b
     lines.append(f"So {a} - {b} = {result}.")
@@ -108,19 +105,18 @@ def compare_thought(a, b):
 def mul_thought(a, d):
     width = len(str(a))
     da = digits_of(a, width)
-    lines = [f"I need to multiply {a} by {d}.", f"The digits of {a} are {spell(da)}."]
+    lines = [f"I need to multiply {a} by {d}."]
     carry, out = 0, []
     for i in range(width - 1, -1, -1):
         place = PLACES[width - 1 - i]
         p = da[i] * d + carry
         term = f"{da[i]} x {d}" + (f" + {carry}" if carry else "")
         out.append(p % 10)
-        lines.append(f"{place.capitalize()}: {term} = {p}. Write {p % 10}, carry {p // 10}. "
-                     f"So far: {so_far(out)}.")
+        lines.append(f"{place.capitalize()}: {term} = {p}. Write {p % 10}, carry {p // 10}.")
         carry = p // 10
     if carry:
         out.append(carry)
-        lines.append(f"The last carry {carry} goes in front. So far: {so_far(out)}.")
+        lines.append(f"The last carry {carry} goes in front.")
     result = a * d
     lines.append(f"So {a} x {d} = {result}.")
     lines.append(f"Let me verify: {result} / {d} = {a}, which matches. The product is {result}.")
@@ -132,9 +128,9 @@ def mul2_thought(a, b):
     db = digits_of(b, len(str(b)))
     lines = [f"I need to multiply {a} by {b}.", f"Split {b} into {db[0]} tens and {db[1]} ones."]
     ones_lines, p1 = mul_thought(a, db[1])
-    lines += ones_lines[2:-1]
+    lines += ones_lines[1:-1]
     tens_lines, p10 = mul_thought(a, db[0])
-    lines += tens_lines[2:-1]
+    lines += tens_lines[1:-1]
     lines.append(f"The tens part is {p10} x 10 = {p10 * 10}.")
     add_lines, total = add_thought(p1, p10 * 10)
     lines += add_lines[:-1]
