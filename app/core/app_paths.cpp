@@ -1,22 +1,19 @@
 #include "app_paths.h"
 
-#include <QCoreApplication>
+#include "rwb/resources.h"
+
 #include <QDir>
 #include <QStandardPaths>
 
 namespace rwb::app {
 
+// The app and `rwb` share one lookup (engine/resources): RWB_RESOURCE_DIR, the install prefix next
+// to the executable, and the source tree only for binaries running from their build folder.
 QString bundledResourceDir() {
-    const QString env = qEnvironmentVariable("RWB_RESOURCE_DIR");
-    if (!env.isEmpty()) return env;
-    const QDir exe(QCoreApplication::applicationDirPath());
-    const QStringList candidates = {
-        exe.filePath("../share/reasoning-workbench"),
-        exe.filePath("resources"),
-        QStringLiteral(RWB_SOURCE_RESOURCE_DIR),
-    };
-    for (const QString& c : candidates)
-        if (QDir(c).exists("models")) return QDir(c).canonicalPath();
+    for (const std::string& dir : rwb::resource_dirs()) {
+        const QString d = QString::fromStdString(dir);
+        if (QDir(d).exists(QStringLiteral("models"))) return QDir(d).canonicalPath();
+    }
     return QString();
 }
 

@@ -1,6 +1,7 @@
 // Where the app finds its bundled resources (demo models, problem sets) and keeps user data.
-// Resources are looked up next to the executable first (build tree, relocatable tarball), then
-// under the install prefix's share folder.
+// Resources are looked up as the engine does (rwb::resource_dirs): RWB_RESOURCE_DIR, then
+// <exe>/../share/reasoning-workbench (package, relocatable tarball), then the source tree for a
+// binary running from its build folder only.
 #pragma once
 
 #include <QString>

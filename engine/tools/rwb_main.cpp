@@ -48,8 +48,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     if (name == "--version") {
-        std::printf("rwb %s (built %s, commit %s)\nbackends: cpu\n", rwb::version_string(),
-                    rwb::build_date(), rwb::git_commit());
+        std::printf("%s\n", rwb::build_info_text("rwb").c_str());
         return 0;
     }
     for (const auto& c : kCommands)

@@ -1,5 +1,6 @@
 #include "main_window.h"
 
+#include "core/about_info.h"
 #include "rwb/version.h"
 
 #include <QAction>
@@ -19,9 +20,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     setObjectName("MainWindow");
     auto* central = new QWidget(this);
     auto* layout = new QVBoxLayout(central);
-    auto* welcome = new QLabel(tr("<h2>Reasoning Workbench</h2>"
-                                  "<p>Run DeepSeek-R1 distilled reasoning models on this machine.</p>"),
-                               central);
+    auto* welcome =
+        new QLabel(tr("<h2>Reasoning Workbench</h2>"
+                      "<p>Run DeepSeek-R1 distilled reasoning models on this machine.</p>"),
+                   central);
     welcome->setObjectName("welcomeLabel");
     welcome->setAlignment(Qt::AlignCenter);
     layout->addWidget(welcome);
@@ -55,11 +57,7 @@ void MainWindow::closeEvent(QCloseEvent* event) {
 }
 
 void MainWindow::showAbout() {
-    QMessageBox::about(this, tr("About Reasoning Workbench"),
-                       tr("<b>Reasoning Workbench</b> %1<br>Built %2, commit %3<br>Backends: cpu")
-                           .arg(QString::fromUtf8(rwb::version_string()),
-                                QString::fromUtf8(rwb::build_date()),
-                                QString::fromUtf8(rwb::git_commit())));
+    QMessageBox::about(this, tr("About Reasoning Workbench"), rwb::app::aboutHtml());
 }
 
 } // namespace rwb::ui
