@@ -49,7 +49,7 @@ struct Printer {
 
 int cmd_run(int argc, char** argv) {
     const std::vector<OptionSpec> specs = {
-        {{"-m", "--model"}, true, "GGUF model file", "FILE"},
+        {{"-m", "--model"}, true, "GGUF model file (default: the bundled rwb-demo-medium)", "FILE"},
         {{"-p", "--prompt"}, true, "the user's message (or the raw text with --raw)", "TEXT"},
         {{"--system"}, true, "system message", "TEXT"},
         {{"--raw"}, false, "no chat template: feed the prompt text as is", ""},
@@ -73,7 +73,7 @@ int cmd_run(int argc, char** argv) {
     auto args = CliArgs::parse(argc, argv, specs);
     if (!args) return fail("run", args.message());
     if (args->has("--help")) {
-        std::printf("%s", format_help("rwb run -m FILE -p PROMPT [options]", specs).c_str());
+        std::printf("%s", format_help("rwb run [-m FILE] -p PROMPT [options]", specs).c_str());
         return 0;
     }
     if (!args->positional().empty())

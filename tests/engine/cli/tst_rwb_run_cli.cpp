@@ -45,7 +45,9 @@ private slots:
         QTest::addColumn<QStringList>("args");
         QTest::addColumn<QString>("message");
         const QString m = model_path("qwen2-tiny-q8_0");
-        QTest::newRow("no model") << QStringList{"run", "-p", "x"} << "no bundled model found";
+        QTest::newRow("no prompt") << QStringList{"run", "-m", m} << "-p PROMPT is required";
+        QTest::newRow("missing model")
+            << QStringList{"run", "-m", "/nonexistent/x.gguf", "-p", "x"} << "/nonexistent/x.gguf";
         QTest::newRow("temp") << QStringList{"run", "-m", m, "-p", "x", "--raw", "--temp", "-1"}
                               << "temperature";
         QTest::newRow("ctx") << QStringList{"run", "-m", m, "-p", "x", "--raw", "--ctx", "abc"}
