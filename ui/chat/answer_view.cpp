@@ -1,0 +1,176 @@
+#include "chat/answer_view.h"
+
+#include "chat/code_block_widget.h"
+#include "chat/render/markdown_renderer.h"
+
+#include <QDesktopServices>
+#include <QTextBrowser>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace rwb::ui {
+
+namespace {
+
+// A rich-text segment: read-only, no frame or scroll bars, exactly as tall as its text.
+class SegmentBrowser : public QTextBrowser {
+public:
+    explicit SegmentBrowser(QWidget* parent) : QTextBrowser(parent) {
+        setObjectName(QStringLiteral("answerText"));
+        setFrameShape(QFrame::NoFrame);
+        setOpenLinks(false); // AnswerView decides, on click only
+        setOpenExternalLinks(false);
+        setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+        setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
+        setTextInteractionFlags(Qt::TextBrowserInteraction);
+        viewport()->setAutoFillBackground(false);
+        document()->setDocumentMargin(2);
+        connect(document(), &QTextDocument::contentsChanged, this, [this] { fitHeight(); });
+    }
+
+    void fitHeight() {
+        const int width = viewport()->width();
+        if (width > 0) document()->setTextWidth(width);
+        const int h = int(std::ceil(document()->size().height())) + 2 * frameWidth();
+        if (h != height() || minimumHeight() != h) setFixedHeight(h);
+    }
+
+    QString renderedMarkdown; // what the document was last rendered from
+    bool renderedStreaming = false;
+
+protected:
+    void resizeEvent(QResizeEvent* e) override {
+        QTextBrowser::resizeEvent(e);
+        fitHeight();
+    }
+};
+
+} // namespace
+
+AnswerView::AnswerView(QWidget* parent) : QWidget(parent) {
+    setObjectName(QStringLiteral("answerView"));
+    layout_ = new QVBoxLayout(this);
+    layout_->setContentsMargins(0, 0, 0, 0);
+    layout_->setSpacing(6);
+    throttle_ = new QTimer(this);
+    throttle_->setSingleShot(true);
+    throttle_->setInterval(50);
+    connect(throttle_, &QTimer::timeout, this, &AnswerView::render);
+}
+
+void AnswerView::appendAnswer(const QString& delta) {
+    if (delta.isEmpty()) return;
+    markdown_ += delta;
+    streaming_ = true;
+    if (!throttle_->isActive()) throttle_->start();
+}
+
+void AnswerView::setMarkdown(const QString& markdown) {
+    markdown_ = markdown;
+    streaming_ = false;
+    throttle_->stop();
+    render();
+}
+
+void AnswerView::finish() {
+    streaming_ = false;
+    throttle_->stop();
+    render();
+}
+
+void AnswerView::clear() {
+    setMarkdown(QString());
+}
+
+void AnswerView::flush() {
+    if (throttle_->isActive()) {
+        throttle_->stop();
+        render();
+    }
+}
+
+void AnswerView::setRenderInterval(int ms) {
+    throttle_->setInterval(std::max(0, ms));
+}
+
+QString AnswerView::renderedText() const {
+    QStringList parts;
+    for (QWidget* w : widgets_) {
+        if (auto* text = qobject_cast<QTextBrowser*>(w))
+            parts << text->toPlainText();
+        else if (auto* code = qobject_cast<CodeBlockWidget*>(w))
+            parts << code->code();
+    }
+    return parts.join(QLatin1Char('\n'));
+}
+
+QList<CodeBlockWidget*> AnswerView::codeBlocks() const {
+    QList<CodeBlockWidget*> out;
+    for (QWidget* w : widgets_)
+        if (auto* code = qobject_cast<CodeBlockWidget*>(w)) out << code;
+    return out;
+}
+
+QList<QTextBrowser*> AnswerView::textViews() const {
+    QList<QTextBrowser*> out;
+    for (QWidget* w : widgets_)
+        if (auto* text = qobject_cast<QTextBrowser*>(w)) out << text;
+    return out;
+}
+
+void AnswerView::render() {
+    const QList<AnswerSegment> next = splitAnswerSegments(markdown_);
+    // Reuse the widgets of segments that keep their kind: only what changed is re-rendered,
+    // which while streaming is just the last segment.
+    qsizetype i = 0;
+    for (; i < next.size(); ++i) {
+        const AnswerSegment& seg = next.at(i);
+        const bool reusable = i < widgets_.size() && segments_.at(i).kind == seg.kind;
+        if (!reusable) break;
+        updateSegmentWidget(widgets_.at(i), seg);
+    }
+    while (widgets_.size() > i) {
+        QWidget* w = widgets_.takeLast();
+        layout_->removeWidget(w);
+        w->deleteLater();
+    }
+    for (qsizetype j = i; j < next.size(); ++j) {
+        QWidget* w = createSegmentWidget(next.at(j));
+        widgets_.append(w);
+        layout_->addWidget(w);
+        updateSegmentWidget(w, next.at(j));
+    }
+    segments_ = next;
+    emit rendered();
+}
+
+QWidget* AnswerView::createSegmentWidget(const AnswerSegment& segment) {
+    if (segment.kind == AnswerSegment::Kind::Code) return new CodeBlockWidget(this);
+    auto* browser = new SegmentBrowser(this);
+    connect(browser, &QTextBrowser::anchorClicked, this, [this](const QUrl& url) {
+        emit linkActivated(url);
+        if (openLinks_) QDesktopServices::openUrl(url);
+    });
+    return browser;
+}
+
+void AnswerView::updateSegmentWidget(QWidget* widget, const AnswerSegment& segment) {
+    if (auto* code = qobject_cast<CodeBlockWidget*>(widget)) {
+        code->setLanguage(segment.language);
+        code->setCode(segment.text);
+        return;
+    }
+    auto* browser = static_cast<SegmentBrowser*>(widget);
+    if (browser->renderedMarkdown == segment.text && browser->renderedStreaming == streaming_ &&
+        !browser->document()->isEmpty())
+        return;
+    MarkdownRenderer::render(browser->document(), segment.text, streaming_);
+    browser->renderedMarkdown = segment.text;
+    browser->renderedStreaming = streaming_;
+    browser->fitHeight();
+}
+
+} // namespace rwb::ui
