@@ -98,6 +98,18 @@ void StorageWorker::selectBranch(quint64 requestId, qint64 messageId) {
     emit done(requestId);
 }
 
+void StorageWorker::loadAllMessages(quint64 requestId, qint64 conversationId) {
+    m_store.setError({});
+    auto all = m_store.allMessages(conversationId);
+    if (!m_store.lastError().isEmpty()) return emit failed(requestId, m_store.lastError());
+    emit allMessagesLoaded(requestId, conversationId, all);
+}
+
+void StorageWorker::deleteMessage(quint64 requestId, qint64 messageId) {
+    if (!m_store.deleteMessage(messageId)) return emit failed(requestId, m_store.lastError());
+    emit done(requestId);
+}
+
 void StorageWorker::search(quint64 requestId, SearchQuery query) {
     QString error;
     auto hits = rwb::storage::search(m_store, query, &error);

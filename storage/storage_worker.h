@@ -34,6 +34,9 @@ public slots:
     void deleteConversation(quint64 requestId, qint64 conversationId);
     void addMessage(quint64 requestId, rwb::storage::Message message);
     void selectBranch(quint64 requestId, qint64 messageId);
+    // Every message of every branch, oldest first (branch navigation counts siblings in it).
+    void loadAllMessages(quint64 requestId, qint64 conversationId);
+    void deleteMessage(quint64 requestId, qint64 messageId); // with its descendants; done()
     void search(quint64 requestId, rwb::storage::SearchQuery query);
 
     // Streaming: begin creates the message (state streaming) and answers with messageAdded.
@@ -56,6 +59,8 @@ signals:
                             const QVector<rwb::storage::Message>& visiblePath);
     void conversationSaved(quint64 requestId, const rwb::storage::Conversation& conversation);
     void messageAdded(quint64 requestId, const rwb::storage::Message& message);
+    void allMessagesLoaded(quint64 requestId, qint64 conversationId,
+                           const QVector<rwb::storage::Message>& messages);
     void searchFinished(quint64 requestId, const QVector<rwb::storage::SearchHit>& hits);
     void done(quint64 requestId);                         // success of a call with no payload
     void failed(quint64 requestId, const QString& error); // one line for the user
