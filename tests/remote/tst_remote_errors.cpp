@@ -1,0 +1,192 @@
+// Failure paths of `rwb serve` and the app's remote client, all over real sockets on 127.0.0.1:
+// API key checks (401 as OpenAI-style JSON, the client's one-line message), malformed requests
+// (400 JSON errors naming the field), unknown model (404), body too large (413), connection
+// refused (retried with back-off, then one clear line), and a malformed event stream from a
+// misbehaving server (a QTcpServer the test scripts).
+#include "client_recorder.h"
+#include "serve_process.h"
+
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTemporaryDir>
+
+using namespace rwb;
+using rwb::test::ClientRecorder;
+using rwb::test::ServeProcess;
+
+namespace {
+void verify_error_json(const test::HttpResult& h, int status, const QString& code) {
+    QCOMPARE(h.status, status);
+    const QJsonObject e = h.json["error"].toObject();
+    QVERIFY2(!e["message"].toString().isEmpty(), h.body.constData());
+    QVERIFY(e["type"].isString());
+    QCOMPARE(e["code"].toString(), code);
+    QVERIFY(!e["message"].toString().contains('\n'));
+}
+} // namespace
+
+class TestRemoteErrors : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+    QString model_;
+    ServeProcess keyed_;
+
+    remote::RemoteEndpoint endpoint(const QString& base) const {
+        remote::RemoteEndpoint e;
+        e.id = "local";
+        e.baseUrl = base;
+        e.model = "tiny-r1";
+        return e;
+    }
+    QString chatUrl() const { return keyed_.baseUrl() + "/chat/completions"; }
+
+private slots:
+    void initTestCase() {
+        QVERIFY(tmp_.isValid());
+        model_ = test::make_tiny_r1_model(tmp_.path(), "tiny-r1");
+        QVERIFY(!model_.isEmpty());
+        QVERIFY(keyed_.start(model_, {"--api-key", "s3cret", "--max-body", "4096"}));
+    }
+
+    void wrong_or_missing_key_is_401() {
+        verify_error_json(test::http("GET", keyed_.baseUrl() + "/models"), 401, "invalid_api_key");
+        verify_error_json(test::http("GET", keyed_.baseUrl() + "/models", {}, "nope"), 401,
+                          "invalid_api_key");
+        QCOMPARE(test::http("GET", keyed_.baseUrl() + "/models", {}, "s3cret").status, 200);
+
+        remote::RemoteChatClient client;
+        client.setEndpoint(endpoint(keyed_.baseUrl()));
+        client.setApiKey("wrong");
+        ClientRecorder rec(client);
+        QVERIFY(client.start({{"user", "hi"}}));
+        QVERIFY(rec.wait());
+        QCOMPARE(rec.end, QString("failed"));
+        QVERIFY2(rec.reason.startsWith("401 Unauthorized"), qPrintable(rec.reason));
+        QVERIFY(rec.reason.contains("incorrect API key"));
+        QCOMPARE(rec.retries, 0); // an HTTP answer is never retried
+
+        client.setApiKey("s3cret");
+        ClientRecorder ok(client);
+        remote::RemoteRequestParams p;
+        p.maxTokens = 8;
+        QVERIFY(client.start({{"user", "hi"}}, p));
+        QVERIFY(ok.wait());
+        QCOMPARE(ok.end, QString("finished"));
+    }
+
+    void malformed_requests_get_json_errors_data() {
+        QTest::addColumn<QByteArray>("body");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QString>("code");
+        QTest::addColumn<QString>("param");
+        QTest::newRow("not json") << QByteArray("{\"model\": ") << 400 << "invalid_value"
+                                  << "";
+        QTest::newRow("no messages")
+            << QByteArray(R"({"model":"tiny-r1"})") << 400 << "invalid_value"
+            << "messages";
+        QTest::newRow("bad role")
+            << QByteArray(R"({"model":"tiny-r1","messages":[{"role":"tool","content":"x"}]})")
+            << 400 << "invalid_value"
+            << "messages[0].role";
+        QTest::newRow("temperature")
+            << QByteArray(
+                   R"({"model":"tiny-r1","temperature":7,"messages":[{"role":"user","content":"x"}]})")
+            << 400 << "invalid_value"
+            << "temperature";
+        QTest::newRow("max_tokens over the cap")
+            << QByteArray(
+                   R"({"model":"tiny-r1","max_tokens":99999,"messages":[{"role":"user","content":"x"}]})")
+            << 400 << "invalid_value"
+            << "max_tokens";
+        QTest::newRow("stream not bool")
+            << QByteArray(
+                   R"({"model":"tiny-r1","stream":"yes","messages":[{"role":"user","content":"x"}]})")
+            << 400 << "invalid_value"
+            << "stream";
+        QTest::newRow("unknown model")
+            << QByteArray(R"({"model":"gpt-9","messages":[{"role":"user","content":"x"}]})") << 404
+            << "model_not_found"
+            << "";
+        QTest::newRow("too large") << QByteArray(8000, ' ') << 413 << "request_too_large"
+                                   << "";
+    }
+    void malformed_requests_get_json_errors() {
+        QFETCH(QByteArray, body);
+        QFETCH(int, status);
+        QFETCH(QString, code);
+        QFETCH(QString, param);
+        const auto h = test::http("POST", chatUrl(), body, "s3cret");
+        verify_error_json(h, status, code);
+        if (!param.isEmpty()) QCOMPARE(h.json["error"].toObject()["param"].toString(), param);
+    }
+
+    void prompt_longer_than_the_context_is_refused() {
+        ServeProcess small;
+        QVERIFY(small.start(model_, {"--ctx", "64"}));
+        const QString text = QString("word ").repeated(200);
+        const QByteArray body =
+            QJsonDocument(QJsonObject{{"model", "tiny-r1"},
+                                      {"messages", QJsonArray{QJsonObject{{"role", "user"},
+                                                                          {"content", text}}}}})
+                .toJson();
+        verify_error_json(test::http("POST", small.baseUrl() + "/chat/completions", body), 400,
+                          "context_length_exceeded");
+    }
+
+    void non_loopback_without_key_is_refused() {
+        const auto r = test::run_rwb({"serve", "-m", model_, "--host", "0.0.0.0", "--port", "0"});
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.startsWith("rwb serve: an API key is required"), qPrintable(r.err));
+        QCOMPARE(r.err.trimmed().count('\n'), 0);
+    }
+
+    void connection_refused_is_retried_then_reported() {
+        QTcpServer probe; // a port that was free a moment ago and is closed now
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const quint16 port = probe.serverPort();
+        probe.close();
+        remote::RemoteChatClient client;
+        auto e = endpoint(QStringLiteral("http://127.0.0.1:%1/v1").arg(port));
+        e.maxRetries = 2;
+        client.setEndpoint(e);
+        client.setBackoffBaseMs(10);
+        ClientRecorder rec(client);
+        QVERIFY(client.start({{"user", "hi"}}));
+        QVERIFY(rec.wait(20000));
+        QCOMPARE(rec.end, QString("failed"));
+        QCOMPARE(rec.retries, 2);
+        QVERIFY2(rec.reason.startsWith("cannot connect to 127.0.0.1"), qPrintable(rec.reason));
+    }
+
+    // A misbehaving server: a valid first chunk, then garbage where JSON belongs.
+    void malformed_stream_keeps_what_came_and_says_why() {
+        QTcpServer bad;
+        QVERIFY(bad.listen(QHostAddress::LocalHost, 0));
+        connect(&bad, &QTcpServer::newConnection, this, [&bad] {
+            QTcpSocket* s = bad.nextPendingConnection();
+            connect(s, &QTcpSocket::readyRead, s, [s] {
+                if (!s->readAll().contains("\r\n\r\n")) return;
+                s->write(
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"
+                    "Connection: close\r\n\r\n"
+                    ": keep-alive comment\r\n"
+                    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"Hel\"}}]}\r\n\r\n"
+                    "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"lo\"}}]}\n\n"
+                    "data: {this is not json\n\n");
+                s->flush();
+            });
+        });
+        remote::RemoteChatClient client;
+        client.setEndpoint(
+            endpoint(QStringLiteral("http://127.0.0.1:%1/v1").arg(bad.serverPort())));
+        ClientRecorder rec(client);
+        QVERIFY(client.start({{"user", "hi"}}));
+        QVERIFY(rec.wait(20000));
+        QCOMPARE(rec.end, QString("interrupted"));
+        QVERIFY2(rec.reason.startsWith("malformed stream from the server"), qPrintable(rec.reason));
+        QCOMPARE(rec.result.answer, QString("Hello"));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRemoteErrors)
+#include "tst_remote_errors.moc"
