@@ -135,15 +135,34 @@ void ChatController::releaseConversation(qint64 conversationId) {
         if (turn->conversationId == conversationId) tags.push_back(tag);
     for (quint64 tag : tags) endTurn(tag);
     m_workers.erase(conversationId);
+    m_workerUse.erase(conversationId);
 }
 
 InferenceThread& ChatController::workerFor(qint64 conversationId) {
+    m_workerUse[conversationId] = ++m_useClock;
     auto& slot = m_workers[conversationId];
     if (!slot) {
         slot = std::make_unique<InferenceThread>();
         connectWorker(conversationId, *slot);
+        releaseIdleWorkers(conversationId);
     }
-    return *slot;
+    return *m_workers[conversationId];
+}
+
+void ChatController::releaseIdleWorkers(qint64 keep) {
+    for (;;) {
+        qint64 oldest = 0;
+        quint64 oldestUse = ~quint64(0);
+        int idle = 0;
+        for (const auto& [id, thread] : m_workers) {
+            if (id == keep || isBusy(id)) continue;
+            ++idle;
+            if (m_workerUse[id] < oldestUse) oldestUse = m_workerUse[id], oldest = id;
+        }
+        if (idle < kMaxIdleWorkers) return; // plus `keep`, about to be used
+        m_workers.erase(oldest);            // idle: its thread joins at once
+        m_workerUse.erase(oldest);
+    }
 }
 
 PendingTurn* ChatController::turnByTag(quint64 tag) {

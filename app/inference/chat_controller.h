@@ -56,6 +56,12 @@ public:
     bool isBusy(qint64 conversationId) const; // a turn of this conversation is in flight
     bool isAnyBusy() const;
 
+    // Each conversation that generates gets its own worker thread and engine session (its KV
+    // cache, so a continued conversation reuses its prompt). Idle ones beyond this many are
+    // released, least recently used first, so memory stays bounded.
+    static constexpr int kMaxIdleWorkers = 3;
+    int workerCount() const { return int(m_workers.size()); }
+
     static constexpr quint64 kRequestBit = quint64(1) << 62;
     static bool isControllerRequest(quint64 requestId) { return requestId & kRequestBit; }
 
@@ -102,6 +108,7 @@ private:
     // (chat_controller.cpp / chat_controller_storage.cpp)
     bool startTurn(std::unique_ptr<PendingTurn> turn);
     InferenceThread& workerFor(qint64 conversationId);
+    void releaseIdleWorkers(qint64 keep);
     PendingTurn* turnByRequest(quint64 requestId);
     PendingTurn* turnByTag(quint64 tag);
     quint64 nextRequestId() { return kRequestBit | ++m_lastRequest; }
@@ -125,6 +132,8 @@ private:
     GenerationSettings m_settings;
     std::map<qint64, std::unique_ptr<InferenceThread>> m_workers; // by conversation
     std::map<quint64, std::unique_ptr<PendingTurn>> m_turns;      // by tag
+    std::map<qint64, quint64> m_workerUse; // conversation -> last use (m_useClock)
+    quint64 m_useClock = 0;
     quint64 m_lastRequest = 0;
 };
 

@@ -25,9 +25,10 @@ namespace {
 struct Fixture {
     QString dbPath;
     qint64 conversationId = 0;
+    QVector<qint64> more; // further conversations, when asked for
     std::unique_ptr<StorageThread> storage;
 
-    bool open(const QString& dir, const QString& name) {
+    bool open(const QString& dir, const QString& name, int extra = 0) {
         dbPath = QDir(dir).filePath(name + ".sqlite");
         {
             MessageStore store;
@@ -35,6 +36,11 @@ struct Fixture {
             Conversation c;
             c.title = name;
             conversationId = store.createConversation(c);
+            for (int i = 0; i < extra; ++i) {
+                Conversation o;
+                o.title = name + QString::number(i);
+                more << store.createConversation(o);
+            }
         }
         storage = std::make_unique<StorageThread>();
         QSignalSpy opened(storage->worker(), &StorageWorker::opened);
@@ -320,6 +326,28 @@ private slots:
         QVERIFY(!controller.isAnyBusy());
     }
 
+    void idleWorkersAreReleased() {
+        Fixture f;
+        QVERIFY(f.open(m_dir.path(), "workers", ChatController::kMaxIdleWorkers + 1));
+        ChatController controller(f.storage->worker());
+        GenerationSettings g = fastSettings();
+        g.maxTokens = 3;
+        controller.setSettings(g);
+        QSignalSpy finished(&controller, &ChatController::generationFinished);
+        QVector<qint64> all = {f.conversationId};
+        all << f.more;
+        for (int i = 0; i < all.size(); ++i) {
+            QVERIFY(controller.send(all[i], "Hi"));
+            QTRY_VERIFY_WITH_TIMEOUT(finished.size() == i + 1, 10000);
+            QVERIFY(controller.workerCount() <= ChatController::kMaxIdleWorkers);
+        }
+        QCOMPARE(controller.workerCount(), ChatController::kMaxIdleWorkers);
+        // the released one (the least recently used) still works: it gets a new worker
+        QVERIFY(controller.send(all[0], "Again"));
+        QTRY_VERIFY_WITH_TIMEOUT(finished.size() == all.size() + 1, 10000);
+        QCOMPARE(controller.workerCount(), ChatController::kMaxIdleWorkers);
+    }
+
     void demoModelAnswersArithmetic() {
         QString error;
         const QString demo = ModelLocator::defaultModelPath(&error);
@@ -338,6 +366,10 @@ private slots:
         QVERIFY2(failed.isEmpty(), qPrintable(failed.value(0).value(2).toString()));
         const auto reply = finished[0][0].value<Message>();
         QVERIFY2(reply.answer.contains("\\boxed{124}"), qPrintable(reply.answer));
+        QCOMPARE(reply.state, MessageState::Complete);
+        QCOMPARE(reply.finishReason, QString("eog"));
+        QVERIFY(!reply.reasoning.isEmpty());
+        QVERIFY(reply.thinkingTokens > 0 && reply.answerTokens > 0);
     }
 };
 
