@@ -1,11 +1,69 @@
 // Model::load: open the GGUF file, read hyperparameters, build weight tables over the mapping.
 #include "rwb/model.h"
 
+#include "backends/cuda_host/cuda_model.h"
 #include "model/model_data.h"
 
+#include <algorithm>
 #include <map>
 
 namespace rwb {
+
+std::string_view backend_name(Backend b) {
+    switch (b) {
+    case Backend::Cpu:
+        return "cpu";
+    case Backend::Cuda:
+        return "cuda";
+    case Backend::Auto:
+        return "auto";
+    }
+    return "cpu";
+}
+
+Result<Backend> parse_backend(std::string_view name) {
+    if (name == "cpu") return Backend::Cpu;
+    if (name == "cuda") return Backend::Cuda;
+    if (name == "auto") return Backend::Auto;
+    return Result<Backend>::error("unknown backend '" + std::string(name) +
+                                  "' (cpu, cuda or auto)");
+}
+
+namespace {
+
+// Places the layers on the GPU as the options ask. A missing module or device is not an error
+// (notice set, CPU used); a placement that does not fit is, unless Auto chose to fit nothing.
+Status place_on_gpu(model::ModelData& data, const ModelOptions& o, ModelInfo& info,
+                    std::string& notice) {
+    if (o.backend == Backend::Cpu) return Status::ok();
+    if (o.gpu_layers == 0) return Status::ok();
+    std::string why;
+    const cuda_host::CudaModule* mod = cuda_host::cuda_module(&why);
+    if (!mod) {
+        notice = "CUDA backend unavailable: " + why + "; running on the CPU";
+        return Status::ok();
+    }
+    // Cuda without a count asks for every layer (and says what fits when they do not).
+    const int layers =
+        o.gpu_layers < 0 && o.backend == Backend::Cuda ? int(data.hp.n_layer) : o.gpu_layers;
+    auto g = cuda_host::CudaModel::create(*mod, data, layers, std::max<int64_t>(o.plan_n_ctx, 1),
+                                          std::max<int64_t>(o.plan_max_batch, 1), o.on_progress);
+    if (!g) {
+        if (o.backend == Backend::Auto && o.gpu_layers < 0) {
+            notice = "CUDA backend unavailable: " + g.status().message() + "; running on the CPU";
+            return Status::ok();
+        }
+        return Status::error("CUDA: " + g.status().message());
+    }
+    data.cuda = *g;
+    info.backend = (*g)->all_layers() ? "cuda" : "cuda+cpu";
+    info.gpu_layers = (*g)->gpu_layers();
+    info.vram_bytes = (*g)->vram_bytes();
+    info.device = mod->device_name;
+    return Status::ok();
+}
+
+} // namespace
 
 Model::Model() = default;
 Model::~Model() = default;
@@ -58,6 +116,8 @@ Result<std::shared_ptr<const Model>> Model::load(const std::string& path,
     info.n_head = h.n_head;
     info.n_head_kv = h.n_head_kv;
     info.head_dim = h.head_dim;
+    if (Status st = place_on_gpu(*data, options, info, m->backend_notice_); !st)
+        return st.with_context(path);
     m->data_ = std::move(data);
 
     if (options.load_tokenizer) {

@@ -8,6 +8,10 @@
 
 #include <memory>
 
+namespace rwb::cuda_host {
+class CudaModel;
+}
+
 namespace rwb::model {
 
 struct ModelData {
@@ -15,6 +19,8 @@ struct ModelData {
     HParams hp;
     ModelWeights weights;
     RopeTable rope;
+    // The layers placed on the GPU (null: CPU only). Shared by the model's sessions.
+    std::shared_ptr<cuda_host::CudaModel> cuda;
 };
 
 } // namespace rwb::model

@@ -7,6 +7,7 @@
 
 #include "runtime/ops.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace rwb::runtime {
@@ -129,17 +130,32 @@ Status Forward::eval(const TokenId* tokens, int64_t n, int64_t pos0, float* logi
                 cpu::dequantize_row(m_.weights.token_embd, tokens[i], &x_[size_t(i * E)]));
         }
     }
-    for (int64_t l = 0; l < hp.n_layer; ++l) {
+    return run_layers(0, n, pos0, logits, all_rows, cancel);
+}
+
+Status Forward::eval_hidden(const float* x, int64_t n, int64_t pos0, int64_t first_layer,
+                            float* logits, bool all_rows, const std::atomic<bool>* cancel) {
+    if (n <= 0 || n > max_batch_) return Status::error("bad batch size");
+    if (pos0 < 0 || pos0 + n > cache_.n_ctx()) return Status::error("context is full");
+    std::copy(x, x + n * m_.hp.n_embd, x_.begin());
+    return run_layers(first_layer, n, pos0, logits, all_rows, cancel);
+}
+
+Status Forward::run_layers(int64_t first, int64_t n, int64_t pos0, float* logits, bool all_rows,
+                           const std::atomic<bool>* cancel) {
+    const auto& hp = m_.hp;
+    const int64_t E = hp.n_embd;
+    for (int64_t l = first; l < hp.n_layer; ++l) {
         if (cancel && cancel->load(std::memory_order_relaxed)) return Status::error("cancelled");
         RWB_RETURN_IF_ERROR(layer(l, n, pos0));
     }
     OpTimer t(profile_, Op::Output);
-    const int64_t first = all_rows ? 0 : n - 1;
-    for (int64_t i = first; i < n; ++i)
+    const int64_t first_row = all_rows ? 0 : n - 1;
+    for (int64_t i = first_row; i < n; ++i)
         rms_norm_row(&x_[size_t(i * E)], m_.weights.output_norm.data(), &xn_[size_t(i * E)], E,
                      hp.rms_eps);
-    return cpu::matmul(m_.weights.output, &xn_[size_t(first * E)], n - first, E, logits, hp.n_vocab,
-                       pool_);
+    return cpu::matmul(m_.weights.output, &xn_[size_t(first_row * E)], n - first_row, E, logits,
+                       hp.n_vocab, pool_);
 }
 
 } // namespace rwb::runtime

@@ -2,6 +2,7 @@
 #include "rwb/session.h"
 
 #include "backends/cpu/thread_pool.h"
+#include "backends/cuda_host/cuda_executor.h"
 #include "model/model_data.h"
 #include "runtime/forward.h"
 #include "runtime/kv_cache.h"
@@ -54,8 +55,16 @@ Result<std::unique_ptr<Session>> Session::create(std::shared_ptr<const Model> mo
                         std::to_string(s->kv_->total_bytes() >> 20) + " MiB) for " +
                         std::to_string(options.n_ctx) + " tokens of context");
     s->pool_ = std::make_unique<cpu::ThreadPool>(options.n_threads);
-    s->forward_ = std::make_unique<runtime::Forward>(s->model_->data(), *s->kv_, *s->pool_,
-                                                     s->options_.n_batch);
+    const auto& data = s->model_->data();
+    if (data.cuda && options.backend != Backend::Cpu) {
+        auto e = cuda_host::CudaExecutor::create(data, data.cuda, *s->kv_, *s->pool_, options.n_ctx,
+                                                 s->options_.n_batch);
+        if (!e) return e.status();
+        s->executor_ = std::move(*e);
+    } else {
+        s->executor_ =
+            std::make_unique<runtime::Forward>(data, *s->kv_, *s->pool_, s->options_.n_batch);
+    }
     s->logits_.resize(size_t(hp.n_vocab));
     s->tokens_.reserve(size_t(options.n_ctx));
     return R(std::move(s));
@@ -80,7 +89,7 @@ Status Session::evaluate(std::span<const TokenId> tail, std::vector<float>* all_
         float* dst = all_logits ? all_logits->data() + done * size_t(vocab) : logits_.data();
         has_logits_ = false;
         Status s =
-            forward_->eval(tail.data() + done, n, n_past(), dst, all_logits != nullptr, &cancel_);
+            executor_->eval(tail.data() + done, n, n_past(), dst, all_logits != nullptr, &cancel_);
         if (!s) return s;
         tokens_.insert(tokens_.end(), tail.begin() + std::ptrdiff_t(done),
                        tail.begin() + std::ptrdiff_t(done + size_t(n)));
@@ -117,7 +126,45 @@ Status Session::append(std::span<const TokenId> tokens) {
 }
 
 std::string Session::profile_report() const {
-    return forward_->profile().report();
+    return executor_->profile_report();
+}
+
+std::string Session::backend_name() const {
+    return executor_->name();
+}
+
+Status Session::append_batch(std::span<Session* const> sessions, std::span<const TokenId> tokens) {
+    if (sessions.size() != tokens.size()) return Status::error("one token per session");
+    if (sessions.empty()) return Status::ok();
+    std::vector<cuda_host::CudaExecutor*> gpu;
+    for (Session* s : sessions) {
+        s->cancel_.store(false, std::memory_order_relaxed);
+        if (s->n_past() + 1 > s->options_.n_ctx)
+            return Status::error("context is full (" + std::to_string(s->options_.n_ctx) +
+                                 " tokens)");
+        auto* e = dynamic_cast<cuda_host::CudaExecutor*>(s->executor_.get());
+        if (e && e->gpu().all_layers() && (gpu.empty() || &e->gpu() == &gpu[0]->gpu()))
+            gpu.push_back(e);
+    }
+    if (gpu.size() != sessions.size() || sessions.size() == 1) {
+        for (size_t i = 0; i < sessions.size(); ++i)
+            RWB_RETURN_IF_ERROR(sessions[i]->append(tokens.subspan(i, 1)));
+        return Status::ok();
+    }
+    const int64_t vocab = sessions[0]->model_->data().hp.n_vocab;
+    std::vector<int64_t> pos(sessions.size());
+    for (size_t i = 0; i < sessions.size(); ++i) pos[i] = sessions[i]->n_past();
+    std::vector<float> logits(sessions.size() * size_t(vocab));
+    RWB_RETURN_IF_ERROR(cuda_host::CudaExecutor::decode_batch(
+        gpu.data(), int(gpu.size()), tokens.data(), pos.data(), logits.data()));
+    for (size_t i = 0; i < sessions.size(); ++i) {
+        Session* s = sessions[i];
+        s->tokens_.push_back(tokens[i]);
+        std::copy(logits.begin() + std::ptrdiff_t(i * size_t(vocab)),
+                  logits.begin() + std::ptrdiff_t((i + 1) * size_t(vocab)), s->logits_.begin());
+        s->has_logits_ = true;
+    }
+    return Status::ok();
 }
 
 } // namespace rwb

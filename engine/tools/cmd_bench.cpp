@@ -6,6 +6,7 @@
 #include "tool_common.h"
 
 #include "backends/cpu/cpu_matmul.h"
+#include "model/model_data.h"
 #include "rwb/model.h"
 #include "rwb/session.h"
 
@@ -37,6 +38,30 @@ struct TestResult {
     }
 };
 
+// tg with several sessions: each step appends one token to every session at once (batched on
+// the GPU); the rate counts the tokens of all sessions.
+Result<double> time_batch(const std::vector<Session*>& ss, const std::vector<TokenId>& toks) {
+    for (Session* s : ss) s->clear();
+    std::vector<TokenId> step(ss.size());
+    const auto t0 = std::chrono::steady_clock::now();
+    for (TokenId id : toks) {
+        for (size_t i = 0; i < ss.size(); ++i) step[i] = TokenId(id + TokenId(i)) % 64;
+        if (Status st = Session::append_batch(ss, step); !st) return st;
+    }
+    const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return double(toks.size() * ss.size()) / sec;
+}
+
+// Bytes of weights one decode step reads: every 2-D matrix except the embedding table (one row).
+uint64_t weight_bytes_per_token(const Model& m) {
+    const auto& w = m.data().weights;
+    auto b = [](const cpu::WeightMatrix& x) { return uint64_t(x.rows) * uint64_t(x.row_bytes); };
+    uint64_t t = b(w.output);
+    for (const auto& L : w.layers)
+        t += b(L.wq) + b(L.wk) + b(L.wv) + b(L.wo) + b(L.ffn_gate) + b(L.ffn_up) + b(L.ffn_down);
+    return t;
+}
+
 Result<double> time_one(Session& s, const std::vector<TokenId>& toks, bool one_by_one) {
     s.clear();
     const auto t0 = std::chrono::steady_clock::now();
@@ -59,13 +84,16 @@ int cmd_bench(int argc, char** argv) {
         {{"-n", "--n-gen"}, true, "generated tokens (default 128; 0 skips)", "N"},
         {{"-r", "--repetitions"}, true, "repetitions after one warm-up (default 5)", "N"},
         {{"-t", "--threads"}, true, "worker threads (default: physical cores)", "N"},
+        {{"--sessions"}, true, "sessions decoding at once in tg (default 1)", "N"},
         {{"--json"}, false, "print a JSON array (llama-bench -o json style)", ""},
         {{"-h", "--help"}, false, "show this help", ""},
     };
-    auto args = CliArgs::parse(argc, argv, specs);
+    std::vector<OptionSpec> all_specs = specs;
+    add_backend_options(all_specs);
+    auto args = CliArgs::parse(argc, argv, all_specs);
     if (!args) return fail("bench", args.message());
     if (args->has("--help")) {
-        std::printf("%s", format_help("rwb bench -m FILE [options]", specs).c_str());
+        std::printf("%s", format_help("rwb bench -m FILE [options]", all_specs).c_str());
         return 0;
     }
     if (!args->positional().empty())
@@ -81,10 +109,17 @@ int cmd_bench(int argc, char** argv) {
     auto threads = parse_threads(*args);
     if (!threads) return fail("bench", threads.message());
 
+    auto n_sessions = args->get_int("--sessions", 1);
+    if (!n_sessions || *n_sessions < 1 || *n_sessions > 64)
+        return fail("bench", "--sessions must be from 1 to 64");
     ModelOptions mo;
     mo.load_tokenizer = false;
+    mo.plan_n_ctx = std::max<int64_t>(*np, *ng);
+    mo.plan_max_batch = std::max<int64_t>(*np, 1);
+    if (Status st = apply_backend_options(*args, mo); !st) return fail("bench", st.message());
     auto model = Model::load(args->get("--model"), mo);
     if (!model) return fail("bench", model.message());
+    print_backend_notice(**model);
     const ModelInfo& info = (*model)->info();
     SessionOptions so;
     so.n_ctx = std::max<int64_t>(*np, *ng);
@@ -93,6 +128,17 @@ int cmd_bench(int argc, char** argv) {
     if (so.n_ctx > info.n_ctx_train) return fail("bench", "test longer than the model's context");
     auto session = Session::create(*model, so);
     if (!session) return fail("bench", session.message());
+    std::vector<std::unique_ptr<Session>> extra;
+    std::vector<Session*> tg_sessions{session->get()};
+    for (int64_t i = 1; i < *n_sessions; ++i) {
+        SessionOptions eo = so;
+        eo.n_batch = 1;
+        auto e = Session::create(*model, eo);
+        if (!e) return fail("bench", e.message());
+        tg_sessions.push_back(e->get());
+        extra.push_back(std::move(*e));
+    }
+    const std::string backend = (*session)->backend_name() == "cpu" ? "CPU" : "CUDA";
     const int n_threads = *threads > 0 ? *threads : cpu::ThreadPool::physical_cores();
 
     std::mt19937 rng(42);
@@ -109,9 +155,13 @@ int cmd_bench(int argc, char** argv) {
         // Warm-up (page in the weights, grow buffers); a shorter one for generation.
         std::vector<TokenId> warm(toks.begin(),
                                   toks.begin() + std::min<int64_t>(n, one_by_one ? 8 : n));
-        if (auto w = time_one(**session, warm, one_by_one); !w) return fail("bench", w.message());
+        const bool batch = one_by_one && tg_sessions.size() > 1;
+        auto run = [&](const std::vector<TokenId>& t) {
+            return batch ? time_batch(tg_sessions, t) : time_one(**session, t, one_by_one);
+        };
+        if (auto w = run(warm); !w) return fail("bench", w.message());
         for (int64_t i = 0; i < *reps; ++i) {
-            auto ts = time_one(**session, toks, one_by_one);
+            auto ts = run(toks);
             if (!ts) return fail("bench", ts.message());
             r.ts.push_back(*ts);
         }
@@ -128,7 +178,8 @@ int cmd_bench(int argc, char** argv) {
                            {"model_type", info.architecture + " " + info.file_type},
                            {"model_size", info.file_size},
                            {"model_n_params", info.n_params},
-                           {"backend", "CPU"},
+                           {"backend", backend},
+                           {"n_sessions", r.n_gen ? int64_t(tg_sessions.size()) : int64_t(1)},
                            {"cpu_isa", cpu::kernel_isa()},
                            {"n_threads", n_threads},
                            {"n_prompt", r.n_prompt},
@@ -153,8 +204,20 @@ int cmd_bench(int argc, char** argv) {
         std::snprintf(ts, sizeof ts, "%.2f ± %.2f", r.mean(), r.stddev());
         std::printf("| %-32s | %6.2f GiB | %6.2f B | %-7s | %7d | %8s | %16s |\n",
                     model_name.c_str(), double(info.file_size) / (1u << 30),
-                    double(info.n_params) / 1e9, "CPU", n_threads, test.c_str(), ts);
+                    double(info.n_params) / 1e9, backend.c_str(), n_threads, test.c_str(), ts);
     }
+    // On the GPU, decode is judged by bandwidth: weight bytes per step times steps per second.
+    if (backend != "CPU")
+        for (const auto& r : results)
+            if (r.n_gen) {
+                const double steps = r.mean() / double(tg_sessions.size());
+                std::printf("tg%lld x %zu session(s): %.1f GB of weights per step, %.0f GB/s "
+                            "effective (%s, %d of %lld layers on the GPU)\n",
+                            (long long)r.n_gen, tg_sessions.size(),
+                            double(weight_bytes_per_token(**model)) / 1e9,
+                            steps * double(weight_bytes_per_token(**model)) / 1e9,
+                            info.device.c_str(), info.gpu_layers, (long long)info.n_layer);
+            }
     return 0;
 }
 

@@ -24,12 +24,14 @@ int cmd_logits(int argc, char** argv) {
         {{"--kv-type"}, true, "KV cache type f16 (default) or f32", "TYPE"},
         {{"-h", "--help"}, false, "show this help", ""},
     };
-    auto args = CliArgs::parse(argc, argv, specs);
+    std::vector<OptionSpec> all_specs = specs;
+    add_backend_options(all_specs);
+    auto args = CliArgs::parse(argc, argv, all_specs);
     if (!args) return fail("logits", args.message());
     if (args->has("--help")) {
-        std::printf(
-            "%s", format_help("rwb logits -m FILE --tokens \"ID ...\" --out FILE [options]", specs)
-                      .c_str());
+        std::printf("%s", format_help("rwb logits -m FILE --tokens \"ID ...\" --out FILE [options]",
+                                      all_specs)
+                              .c_str());
         return 0;
     }
     if (!args->positional().empty())
@@ -47,8 +49,12 @@ int cmd_logits(int argc, char** argv) {
 
     ModelOptions mo;
     mo.load_tokenizer = false;
+    mo.plan_n_ctx = int64_t(ids->size());
+    mo.plan_max_batch = std::min<int64_t>(int64_t(ids->size()), 256);
+    if (Status st = apply_backend_options(*args, mo); !st) return fail("logits", st.message());
     auto model = Model::load(args->get("--model"), mo);
     if (!model) return fail("logits", model.message());
+    print_backend_notice(**model);
     const int64_t n_vocab = (*model)->info().n_vocab;
     for (TokenId id : *ids)
         if (id < 0 || id >= n_vocab)

@@ -70,10 +70,12 @@ int cmd_run(int argc, char** argv) {
         {{"-t", "--threads"}, true, "worker threads (default: physical cores)", "N"},
         {{"-h", "--help"}, false, "show this help", ""},
     };
-    auto args = CliArgs::parse(argc, argv, specs);
+    std::vector<OptionSpec> all_specs = specs;
+    add_backend_options(all_specs);
+    auto args = CliArgs::parse(argc, argv, all_specs);
     if (!args) return fail("run", args.message());
     if (args->has("--help")) {
-        std::printf("%s", format_help("rwb run [-m FILE] -p PROMPT [options]", specs).c_str());
+        std::printf("%s", format_help("rwb run [-m FILE] -p PROMPT [options]", all_specs).c_str());
         return 0;
     }
     if (!args->positional().empty())
@@ -113,8 +115,12 @@ int cmd_run(int argc, char** argv) {
     gp.max_tokens = *n_predict;
     gp.thinking_budget = int32_t(*budget);
 
-    auto model = Model::load(model_path);
+    ModelOptions mo;
+    if (Status st = apply_backend_options(*args, mo); !st) return fail("run", st.message());
+    mo.plan_n_ctx = std::min<int64_t>(*ctx, 1 << 20);
+    auto model = Model::load(model_path, mo);
     if (!model) return fail("run", model.message());
+    print_backend_notice(**model);
     const Tokenizer* tok = (*model)->tokenizer();
     if (!tok) return fail("run", "no usable tokenizer: " + (*model)->tokenizer_status().message());
 

@@ -3,6 +3,7 @@
 
 #include <bit>
 #include <charconv>
+#include <cstdio>
 #include <cstring>
 
 namespace rwb::cli {
@@ -56,6 +57,33 @@ bool write_f32_le(std::ostream& out, std::span<const float> values) {
         }
     }
     return bool(out);
+}
+
+void add_backend_options(std::vector<OptionSpec>& specs) {
+    // Before -h/--help, which stays last in every command's list.
+    auto at = specs.end();
+    if (!specs.empty() && specs.back().names.back() == "--help") --at;
+    specs.insert(at, {{{"--backend"}, true, "cpu (default), cuda, or auto (GPU if usable)", "NAME"},
+                      {{"--gpu-layers"},
+                       true,
+                       "layers on the GPU, the rest on the CPU (default: all; auto: all that fit)",
+                       "N"}});
+}
+
+Status apply_backend_options(const CliArgs& args, ModelOptions& o) {
+    auto b = parse_backend(args.get("--backend", "cpu"));
+    if (!b) return b.status();
+    o.backend = *b;
+    auto n = args.get_int("--gpu-layers", -1);
+    if (!n || *n < -1 || *n > 100000)
+        return Status::error("--gpu-layers must be a number from 0 (or -1 for all)");
+    o.gpu_layers = int(*n);
+    return Status::ok();
+}
+
+void print_backend_notice(const Model& model) {
+    if (!model.backend_notice().empty())
+        std::fprintf(stderr, "%s\n", model.backend_notice().c_str());
 }
 
 } // namespace rwb::cli

@@ -4,6 +4,7 @@
 
 #include "cli_args.h"
 
+#include "rwb/model.h"
 #include "rwb/session.h"
 #include "rwb/status.h"
 #include "rwb/tokenizer.h"
@@ -21,5 +22,12 @@ Result<std::vector<TokenId>> parse_token_ids(const std::string& text);
 Result<int> parse_threads(const CliArgs& args);
 Result<KvCacheType> parse_kv_type(const std::string& name);
 bool write_f32_le(std::ostream& out, std::span<const float> values);
+
+// --backend cpu|cuda|auto and --gpu-layers N, shared by run, bench and logits.
+void add_backend_options(std::vector<OptionSpec>& specs);
+// Fills o.backend / o.gpu_layers from those options.
+Status apply_backend_options(const CliArgs& args, ModelOptions& o);
+// The model's one-line backend notice on stderr, if it has one.
+void print_backend_notice(const Model& model);
 
 } // namespace rwb::cli

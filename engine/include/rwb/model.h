@@ -7,8 +7,10 @@
 #include "rwb/tokenizer.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace rwb {
 
@@ -16,8 +18,24 @@ namespace model {
 struct ModelData; // engine-private: hparams, weight tables, rope table (model/model_data.h)
 }
 
+// Where a model's layers run. Cuda and Auto need the CUDA module (librwb_cuda.so) and a device;
+// without them the model runs on the CPU and Model::backend_notice() says why.
+enum class Backend { Cpu, Cuda, Auto };
+std::string_view backend_name(Backend b);
+Result<Backend> parse_backend(std::string_view name); // "cpu", "cuda", "auto"
+
 struct ModelOptions {
     bool load_tokenizer = true; // false: logits only (rwb logits), tokenizer() is null
+    Backend backend = Backend::Cpu;
+    // Layers on the GPU (the first N; the rest run on the CPU). -1: all of them for Cuda (an
+    // error naming the largest count that fits when they do not), as many as fit for Auto.
+    int gpu_layers = -1;
+    // The session the GPU placement leaves room for (KV cache of plan_n_ctx tokens, buffers of
+    // plan_max_batch rows).
+    int64_t plan_n_ctx = 4096;
+    int64_t plan_max_batch = 256;
+    // Upload progress (0..1); returning false cancels the load.
+    std::function<bool(double)> on_progress;
 };
 
 // What the file says about the model (for `rwb info`, the UI and stats).
@@ -36,6 +54,10 @@ struct ModelInfo {
     int64_t n_head = 0;
     int64_t n_head_kv = 0;
     int64_t head_dim = 0;
+    std::string backend = "cpu"; // "cpu", "cuda" (all layers), "cuda+cpu" (partial offload)
+    int gpu_layers = 0;
+    uint64_t vram_bytes = 0; // weights and buffers on the GPU
+    std::string device;      // GPU name when on the GPU
 };
 
 class Model {
@@ -52,6 +74,10 @@ public:
     const Tokenizer* tokenizer() const { return tokenizer_ ? &*tokenizer_ : nullptr; }
     const Status& tokenizer_status() const { return tokenizer_status_; }
 
+    // One line when the requested GPU backend could not be used ("CUDA backend unavailable:
+    // ...; running on the CPU"); empty otherwise.
+    const std::string& backend_notice() const { return backend_notice_; }
+
     // Bytes of F16 KV cache one token of context takes.
     uint64_t kv_bytes_per_token() const;
 
@@ -63,6 +89,7 @@ private:
     std::unique_ptr<model::ModelData> data_;
     std::unique_ptr<Tokenizer> tokenizer_;
     Status tokenizer_status_;
+    std::string backend_notice_;
 };
 
 } // namespace rwb

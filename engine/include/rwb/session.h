@@ -23,9 +23,11 @@
 namespace rwb {
 
 namespace runtime {
-class Forward;
 class KvCache;
 } // namespace runtime
+namespace backend {
+class Executor;
+}
 namespace cpu {
 class ThreadPool;
 }
@@ -37,6 +39,9 @@ struct SessionOptions {
     int n_threads = 0;     // 0: the machine's physical cores
     int64_t n_batch = 256; // tokens per prefill step (matrix products with M = n_batch)
     KvCacheType kv_type = KvCacheType::F16; // F32 doubles the cache, for exactness checks
+    // Auto: where the model's layers are (ModelOptions::backend). Cpu: this session runs on the
+    // CPU even when the model is also on the GPU. Cuda: as Auto.
+    Backend backend = Backend::Auto;
 };
 
 enum class StopReason { EndOfGeneration, MaxTokens, ContextFull, Callback, Cancelled };
@@ -115,6 +120,13 @@ public:
 
     // Per-op timings (seconds) collected when RWB_PROFILE=1, as "op: seconds" lines.
     std::string profile_report() const;
+    // "cpu", "cuda" or "cuda+cpu".
+    std::string backend_name() const;
+
+    // Appends one token to each session (tokens[i] to sessions[i]). Sessions of one model whose
+    // layers are all on the GPU decode in one step (the weights are read once for all of them);
+    // otherwise each appends in turn. On failure the sessions are unchanged.
+    static Status append_batch(std::span<Session* const> sessions, std::span<const TokenId> tokens);
 
 private:
     Session(std::shared_ptr<const Model> model, const SessionOptions& options);
@@ -124,7 +136,7 @@ private:
     SessionOptions options_;
     std::unique_ptr<cpu::ThreadPool> pool_;
     std::unique_ptr<runtime::KvCache> kv_;
-    std::unique_ptr<runtime::Forward> forward_;
+    std::unique_ptr<backend::Executor> executor_;
     std::vector<TokenId> tokens_;
     std::vector<float> logits_;
     bool has_logits_ = false;

@@ -1,0 +1,179 @@
+// The layer loop on the device. Rows of one call are either consecutive positions of one session
+// (prefill, decode) or one token of each of several sessions (batched decode): every kernel that
+// touches the KV cache reads the row's own RowKv, so both are the same code. Up to
+// kMaxMatvecRows rows the products are quantized mat-vecs straight from the packed weights; more
+// rows take the tensor-core path (weights dequantized to F16 tiles, cuBLAS GEMM, F32 accumulate).
+#include "device_model.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+namespace rwb::cuda {
+namespace {
+
+bool matmul(DevModel& m, const DevMatrix& W, const float* X, int n, int64_t ldx, float* Y,
+            int64_t ldy, const float* bias, bool accumulate, std::string& err) {
+    if (n <= kMaxMatvecRows) {
+        matvec(W, X, n, ldx, Y, ldy, bias, accumulate, m.stream);
+        return true;
+    }
+    Scratch& c = m.scratch;
+    // X rows are contiguous (ldx == cols) everywhere the forward pass calls this.
+    to_f16(X, int64_t(n) * W.cols, c.x16, m.stream);
+    const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(W.rows, m.w16_elems / W.cols));
+    const float one = 1.f, zero = 0.f;
+    for (int64_t r0 = 0; r0 < W.rows; r0 += chunk) {
+        const int64_t nr = std::min(chunk, W.rows - r0);
+        dequantize_f16(W, r0, nr, c.w16, m.stream);
+        // Column-major view: Y^T[nr x n] = W16[cols x nr]^T * X16[cols x n].
+        const cublasStatus_t st = cublasGemmEx(
+            m.cublas, CUBLAS_OP_T, CUBLAS_OP_N, int(nr), n, int(W.cols), &one, c.w16, CUDA_R_16F,
+            int(W.cols), c.x16, CUDA_R_16F, int(W.cols), accumulate ? &one : &zero, Y + r0,
+            CUDA_R_32F, int(ldy), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
+        if (st != CUBLAS_STATUS_SUCCESS) {
+            err = "cuBLAS GEMM failed (status " + std::to_string(int(st)) + ")";
+            return false;
+        }
+    }
+    if (bias) add_bias(Y, n, ldy, bias, W.rows, m.stream);
+    return true;
+}
+
+int splits_for(const RowKv* rows, int n) {
+    if (n > kMaxMatvecRows) return 1; // prefill: rows x heads already fill the GPU
+    int64_t longest = 0;
+    for (int i = 0; i < n; ++i) longest = std::max<int64_t>(longest, rows[i].pos + 1);
+    return int(std::clamp<int64_t>(longest / 256, 1, kMaxSplits));
+}
+
+bool layer(DevModel& m, int64_t l, int n, int splits, std::string& err) {
+    const Shape& s = m.shape;
+    const DevLayer& L = m.layers[size_t(l)];
+    Scratch& c = m.scratch;
+    const int64_t E = s.n_embd, QD = s.q_dim(), KD = s.kv_dim(), F = s.n_ff;
+    rms_norm(c.x, L.attn_norm, c.xn, n, E, s.rms_eps, m.stream);
+    if (!matmul(m, L.wq, c.xn, n, E, c.q, QD, L.bq, false, err)) return false;
+    if (!matmul(m, L.wk, c.xn, n, E, c.k, KD, L.bk, false, err)) return false;
+    if (!matmul(m, L.wv, c.xn, n, E, c.v, KD, L.bv, false, err)) return false;
+    RopeArgs ra{s.n_head, s.n_head_kv, s.head_dim, s.n_rot, s.neox, m.inv_freq, l};
+    rope_kv_store(c.q, c.k, c.v, c.row_kv, n, ra, m.stream);
+    AttentionArgs aa{
+        s.n_head, s.n_head_kv, s.head_dim, l, float(1.0 / std::sqrt(double(s.head_dim))),
+        splits,   c.partial};
+    attention(c.q, c.row_kv, n, c.attn, aa, m.stream);
+    if (!matmul(m, L.wo, c.attn, n, QD, c.x, E, nullptr, true, err)) return false;
+    rms_norm(c.x, L.ffn_norm, c.xn, n, E, s.rms_eps, m.stream);
+    if (!matmul(m, L.gate, c.xn, n, E, c.gate, F, nullptr, false, err)) return false;
+    if (!matmul(m, L.up, c.xn, n, E, c.up, F, nullptr, false, err)) return false;
+    swiglu(c.gate, c.up, int64_t(n) * F, m.stream);
+    return matmul(m, L.down, c.gate, n, F, c.x, E, nullptr, true, err);
+}
+
+bool check(cudaError_t e, const char* what, std::string& err) {
+    if (e == cudaSuccess) return true;
+    err = std::string("CUDA error in ") + what + ": " + cudaGetErrorString(e);
+    cudaGetLastError(); // clear a non-sticky error so the other sessions go on
+    return false;
+}
+
+// Every kernel of the step after the uploads: the layers, then the output norm and product.
+bool launch_step(DevModel& m, int n, int splits, int out_mode, std::string& err) {
+    const Shape& s = m.shape;
+    Scratch& c = m.scratch;
+    for (int64_t l = 0; l < m.n_gpu_layers; ++l)
+        if (!layer(m, l, n, splits, err)) return false;
+    if (out_mode == RWB_CUDA_OUT_HIDDEN) return true;
+    const int first = out_mode == RWB_CUDA_OUT_LOGITS_ALL ? 0 : n - 1;
+    rms_norm(c.x + int64_t(first) * s.n_embd, m.output_norm, c.xn, n - first, s.n_embd, s.rms_eps,
+             m.stream);
+    return true;
+}
+
+// The decode step as a CUDA graph: ~350 small kernels per token for a 28-layer model cost more
+// in launches than in memory traffic; replaying one graph removes the per-launch CPU overhead.
+// Returns false (and nothing launched) when capture is not possible; the caller then launches.
+bool graph_step(DevModel& m, int n, int splits, int out_mode) {
+    if (!m.graphs_enabled || n > kMaxMatvecRows) return false;
+    const int key = n * 1024 + splits * 4 + out_mode;
+    auto it = m.graphs.find(key);
+    if (it == m.graphs.end()) {
+        cudaGraph_t g = nullptr;
+        if (cudaStreamBeginCapture(m.stream, cudaStreamCaptureModeThreadLocal) != cudaSuccess) {
+            cudaGetLastError();
+            m.graphs_enabled = false;
+            return false;
+        }
+        std::string e;
+        bool ok = launch_step(m, n, splits, out_mode, e);
+        if (ok && out_mode != RWB_CUDA_OUT_HIDDEN) {
+            const int first = out_mode == RWB_CUDA_OUT_LOGITS_ALL ? 0 : n - 1;
+            matvec(m.output, m.scratch.xn, n - first, m.shape.n_embd, m.scratch.logits,
+                   m.shape.n_vocab, nullptr, false, m.stream);
+        }
+        const cudaError_t end = cudaStreamEndCapture(m.stream, &g);
+        cudaGraphExec_t exec = nullptr;
+        if (!ok || end != cudaSuccess || !g || cudaGraphInstantiate(&exec, g, 0) != cudaSuccess) {
+            if (g) cudaGraphDestroy(g);
+            cudaGetLastError();
+            m.graphs_enabled = false; // launch directly from now on
+            return false;
+        }
+        cudaGraphDestroy(g);
+        it = m.graphs.emplace(key, exec).first;
+    }
+    return cudaGraphLaunch(it->second, m.stream) == cudaSuccess;
+}
+
+} // namespace
+
+bool forward(DevModel& m, const RowKv* rows, int n, const float* x, float* out, int out_mode,
+             std::string& err) {
+    const Shape& s = m.shape;
+    if (n <= 0) {
+        err = "no rows";
+        return false;
+    }
+    if (out_mode != RWB_CUDA_OUT_HIDDEN && !m.has_output) {
+        err = "logits asked of a model whose output layer is not on the GPU";
+        return false;
+    }
+    if (!m.ensure_scratch(n, err)) return false;
+    Scratch& c = m.scratch;
+    const int64_t E = s.n_embd, V = s.n_vocab;
+    if (!check(cudaMemcpyAsync(c.x, x, size_t(n) * size_t(E) * 4, cudaMemcpyHostToDevice, m.stream),
+               "upload", err) ||
+        !check(cudaMemcpyAsync(c.row_kv, rows, size_t(n) * sizeof(RowKv), cudaMemcpyHostToDevice,
+                               m.stream),
+               "upload", err))
+        return false;
+    const int splits = splits_for(rows, n);
+    const bool graphed =
+        std::getenv("RWB_CUDA_NO_GRAPHS") == nullptr && graph_step(m, n, splits, out_mode);
+    if (!graphed && !launch_step(m, n, splits, out_mode, err)) return false;
+
+    if (out_mode == RWB_CUDA_OUT_HIDDEN) {
+        if (!check(cudaMemcpyAsync(out, c.x, size_t(n) * size_t(E) * 4, cudaMemcpyDeviceToHost,
+                                   m.stream),
+                   "download", err))
+            return false;
+    } else {
+        // The graph already computed the logits of its (at most kMaxMatvecRows) rows.
+        const int first = out_mode == RWB_CUDA_OUT_LOGITS_ALL ? 0 : n - 1;
+        for (int r0 = first; r0 < n; r0 += int(kLogitRowsPerStep)) {
+            const int nr = std::min<int>(int(kLogitRowsPerStep), n - r0);
+            if (!graphed && !matmul(m, m.output, c.xn + int64_t(r0 - first) * E, nr, E, c.logits, V,
+                                    nullptr, false, err))
+                return false;
+            if (!check(cudaMemcpyAsync(out + int64_t(r0 - first) * V, c.logits,
+                                       size_t(nr) * size_t(V) * 4, cudaMemcpyDeviceToHost,
+                                       m.stream),
+                       "download", err))
+                return false;
+        }
+    }
+    return check(cudaStreamSynchronize(m.stream), "forward", err) &&
+           check(cudaGetLastError(), "forward", err);
+}
+
+} // namespace rwb::cuda

@@ -1,0 +1,107 @@
+// The model as the CUDA module holds it: the first n_gpu_layers layers' weights in their file
+// type in one device allocation (the output layer too when every layer is on the GPU), the
+// activation buffers shared by the model's sessions (their evaluations are serialised by `mu`,
+// one stream), and the cuBLAS handle of prefill. Sessions own only their KV caches.
+#pragma once
+
+#include "backends/cuda_host/cuda_abi.h"
+#include "kernels.h"
+
+#include <cublas_v2.h>
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace rwb::cuda {
+
+struct DevLayer {
+    const float *attn_norm = nullptr, *ffn_norm = nullptr;
+    const float *bq = nullptr, *bk = nullptr, *bv = nullptr;
+    DevMatrix wq, wk, wv, wo, gate, up, down;
+};
+
+struct Shape {
+    int64_t n_embd = 0, n_layer = 0, n_head = 0, n_head_kv = 0, head_dim = 0, n_ff = 0;
+    int64_t n_vocab = 0, n_rot = 0;
+    float rms_eps = 1e-6f;
+    int neox = 1;
+    int64_t q_dim() const { return n_head * head_dim; }
+    int64_t kv_dim() const { return n_head_kv * head_dim; }
+};
+
+// Activation buffers for up to `rows` rows at once.
+struct Scratch {
+    int64_t rows = 0;
+    void* block = nullptr;
+    uint64_t bytes = 0;
+    float *x = nullptr, *xn = nullptr, *q = nullptr, *k = nullptr, *v = nullptr, *attn = nullptr;
+    float *gate = nullptr, *up = nullptr, *logits = nullptr, *partial = nullptr;
+    __half *x16 = nullptr, *w16 = nullptr;
+    RowKv* row_kv = nullptr;
+};
+
+// Most flash-decoding splits per (row, head), and rows of logits computed per output step.
+constexpr int kMaxSplits = 32;
+constexpr int64_t kLogitRowsPerStep = 64;
+
+class DevModel {
+public:
+    ~DevModel();
+    Shape shape;
+    int n_gpu_layers = 0;
+    bool has_output = false;
+    std::vector<DevLayer> layers;
+    const float* output_norm = nullptr;
+    DevMatrix output;
+    const double* inv_freq = nullptr;
+    void* arena = nullptr;
+    uint64_t arena_bytes = 0;
+    int64_t w16_elems = 0; // F16 tile of the largest GEMM chunk
+    cudaStream_t stream = nullptr;
+    cublasHandle_t cublas = nullptr;
+    std::mutex mu;
+    Scratch scratch;
+    // Decode steps (up to kMaxMatvecRows rows, no cuBLAS inside) replayed as CUDA graphs, keyed by
+    // rows * 1024 + splits * 4 + out_mode. Positions and KV pointers are read from device memory
+    // (Scratch::row_kv), so one graph serves every step; dropped when the buffers move.
+    std::map<int, cudaGraphExec_t> graphs;
+    bool graphs_enabled = true;
+    void drop_graphs();
+
+    // Bytes of activation buffers for `rows` rows.
+    uint64_t scratch_bytes(int64_t rows) const;
+    // Grows the shared buffers to `rows` rows (never shrinks). Caller holds mu.
+    bool ensure_scratch(int64_t rows, std::string& err);
+    // KV bytes of one session of n_ctx positions.
+    uint64_t kv_bytes(int64_t n_ctx) const {
+        return uint64_t(n_gpu_layers) * 2u * uint64_t(shape.kv_dim()) * uint64_t(n_ctx) * 2u;
+    }
+};
+
+struct DevSession {
+    DevModel* model = nullptr;
+    __half* k = nullptr;
+    __half* v = nullptr;
+    int64_t n_ctx = 0;
+    int64_t max_batch = 0;
+};
+
+// Free device memory as the planner sees it: cudaMemGetInfo, capped by RWB_CUDA_VRAM_LIMIT_MIB
+// (to try the "does not fit" paths on a large card), less a reserve for the CUDA context,
+// cuBLAS workspaces and graphs, which are not ours to count.
+uint64_t usable_free_bytes();
+constexpr uint64_t kReserveBytes = 512ull << 20;
+
+// Creation from the C description (device_model.cu).
+DevModel* create_model(const rwb_cuda_model_desc& d, rwb_cuda_progress_fn progress, void* user,
+                       std::string& err);
+
+// One evaluation of n rows (device_forward.cu). rows: each row's KV view (host array);
+// x: [n][n_embd] host; out per out_mode (cuda_abi.h). Caller holds model.mu.
+bool forward(DevModel& m, const RowKv* rows, int n, const float* x, float* out, int out_mode,
+             std::string& err);
+
+} // namespace rwb::cuda

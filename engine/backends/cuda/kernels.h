@@ -1,0 +1,58 @@
+// Host-side launchers of the CUDA module's kernels (one .cu file per concept). All run on the
+// given stream and return nothing: errors surface at the next synchronisation.
+#pragma once
+
+#include "cuda_common.cuh"
+
+namespace rwb::cuda {
+
+// A weight matrix on the device, in its file type; rows are `stride` bytes apart (16-aligned).
+struct DevMatrix {
+    uint32_t type = 0;
+    const uint8_t* data = nullptr;
+    int64_t rows = 0, cols = 0;
+    int64_t stride = 0;
+};
+
+// Largest activation row count the mat-vec kernels take (decode, small batches).
+constexpr int kMaxMatvecRows = 8;
+
+// Y[m][r] (+)= sum_k W[r][k] X[m][k] (+ bias[r]) for m < n <= kMaxMatvecRows.
+void matvec(const DevMatrix& W, const float* X, int n, int64_t ldx, float* Y, int64_t ldy,
+            const float* bias, bool accumulate, cudaStream_t s);
+// out: rows [r0, r0 + nr) of W as F16 (row-major, cols per row).
+void dequantize_f16(const DevMatrix& W, int64_t r0, int64_t nr, __half* out, cudaStream_t s);
+bool type_supported(uint32_t type);
+
+// x: n rows of `cols` floats -> F16.
+void to_f16(const float* x, int64_t count, __half* out, cudaStream_t s);
+void add_bias(float* y, int64_t n, int64_t ldy, const float* bias, int64_t cols, cudaStream_t s);
+
+// out[i] = x[i] / rms(x[i]) * w, n rows of cols.
+void rms_norm(const float* x, const float* w, float* out, int64_t n, int64_t cols, float eps,
+              cudaStream_t s);
+// gate = silu(gate) * up over count elements.
+void swiglu(float* gate, const float* up, int64_t count, cudaStream_t s);
+
+struct RopeArgs {
+    int64_t n_head, n_head_kv, head_dim, n_rot;
+    int neox;
+    const double* inv_freq;
+    int64_t layer;
+};
+// Rotates q [n][n_head*hd] and k [n][n_head_kv*hd] in place at each row's position and writes
+// k, v into the rows' KV caches (F16).
+void rope_kv_store(float* q, float* k, const float* v, const RowKv* rows, int n, const RopeArgs& a,
+                   cudaStream_t s);
+
+struct AttentionArgs {
+    int64_t n_head, n_head_kv, head_dim, layer;
+    float scale;
+    int splits;     // KV ranges per (row, head) (flash-decoding); 1 for prefill
+    float* partial; // [n][n_head][splits][head_dim + 2] when splits > 1
+};
+// out [n][n_head*hd] = softmax(q k^T) v over each row's cache positions 0 .. pos.
+void attention(const float* q, const RowKv* rows, int n, float* out, const AttentionArgs& a,
+               cudaStream_t s);
+
+} // namespace rwb::cuda

@@ -1,0 +1,88 @@
+// CudaExecutor: CPU embedding -> GPU layers -> (CPU layers) -> logits.
+#include "backends/cuda_host/cuda_executor.h"
+
+namespace rwb::cuda_host {
+
+CudaExecutor::CudaExecutor(const model::ModelData& m, std::shared_ptr<CudaModel> gpu,
+                           int64_t max_batch)
+    : m_(m), gpu_(std::move(gpu)), max_batch_(max_batch) {}
+
+CudaExecutor::~CudaExecutor() {
+    if (session_) gpu_->module().session_destroy(session_);
+}
+
+Result<std::unique_ptr<CudaExecutor>> CudaExecutor::create(const model::ModelData& m,
+                                                           std::shared_ptr<CudaModel> gpu,
+                                                           runtime::KvCache& cpu_cache,
+                                                           cpu::ThreadPool& pool, int64_t n_ctx,
+                                                           int64_t max_batch) {
+    using R = Result<std::unique_ptr<CudaExecutor>>;
+    std::unique_ptr<CudaExecutor> e(new CudaExecutor(m, std::move(gpu), max_batch));
+    char err[512] = {0};
+    e->session_ =
+        e->gpu_->module().session_create(e->gpu_->handle(), n_ctx, max_batch, err, int(sizeof err));
+    if (!e->session_) return R::error(err[0] ? err : "cannot create the CUDA session");
+    if (!e->gpu_->all_layers())
+        e->cpu_ = std::make_unique<runtime::Forward>(m, cpu_cache, pool, max_batch);
+    e->x_.resize(size_t(max_batch) * size_t(m.hp.n_embd));
+    return R(std::move(e));
+}
+
+Status CudaExecutor::embed(const TokenId* tokens, int64_t n, float* x) const {
+    const auto& hp = m_.hp;
+    for (int64_t i = 0; i < n; ++i) {
+        if (tokens[i] < 0 || tokens[i] >= hp.n_vocab)
+            return Status::error("token id " + std::to_string(tokens[i]) +
+                                 " is outside the vocabulary (0.." +
+                                 std::to_string(hp.n_vocab - 1) + ")");
+        RWB_RETURN_IF_ERROR(
+            cpu::dequantize_row(m_.weights.token_embd, tokens[i], x + i * hp.n_embd));
+    }
+    return Status::ok();
+}
+
+Status CudaExecutor::eval(const TokenId* tokens, int64_t n, int64_t pos0, float* logits,
+                          bool all_rows, const std::atomic<bool>* cancel) {
+    if (n <= 0 || n > max_batch_) return Status::error("bad batch size");
+    if (cancel && cancel->load(std::memory_order_relaxed)) return Status::error("cancelled");
+    RWB_RETURN_IF_ERROR(embed(tokens, n, x_.data()));
+    char err[512] = {0};
+    const CudaModule& mod = gpu_->module();
+    if (gpu_->all_layers()) {
+        const int mode = all_rows ? RWB_CUDA_OUT_LOGITS_ALL : RWB_CUDA_OUT_LOGITS_LAST;
+        if (mod.session_eval(session_, x_.data(), n, pos0, logits, mode, err, int(sizeof err)))
+            return Status::error(std::string("GPU: ") + err);
+        return Status::ok();
+    }
+    if (mod.session_eval(session_, x_.data(), n, pos0, x_.data(), RWB_CUDA_OUT_HIDDEN, err,
+                         int(sizeof err)))
+        return Status::error(std::string("GPU: ") + err);
+    return cpu_->eval_hidden(x_.data(), n, pos0, gpu_->gpu_layers(), logits, all_rows, cancel);
+}
+
+std::string CudaExecutor::profile_report() const {
+    return cpu_ ? cpu_->profile_report() : std::string();
+}
+
+Status CudaExecutor::decode_batch(CudaExecutor* const* executors, int count, const TokenId* tokens,
+                                  const int64_t* pos, float* logits) {
+    if (count <= 0) return Status::ok();
+    const CudaModel& gpu = *executors[0]->gpu_;
+    if (!gpu.all_layers()) return Status::error("batched decode needs every layer on the GPU");
+    std::vector<rwb_cuda_session*> sessions(static_cast<size_t>(count));
+    const int64_t E = executors[0]->m_.hp.n_embd;
+    std::vector<float> x(size_t(count) * size_t(E));
+    for (int i = 0; i < count; ++i) {
+        if (executors[i]->gpu_.get() != &gpu)
+            return Status::error("batched sessions must share one model");
+        sessions[size_t(i)] = executors[i]->session_;
+        RWB_RETURN_IF_ERROR(executors[i]->embed(tokens + i, 1, x.data() + i * E));
+    }
+    char err[512] = {0};
+    if (gpu.module().batch_decode(sessions.data(), count, x.data(), pos, logits,
+                                  RWB_CUDA_OUT_LOGITS_LAST, err, int(sizeof err)))
+        return Status::error(std::string("GPU: ") + err);
+    return Status::ok();
+}
+
+} // namespace rwb::cuda_host

@@ -1,0 +1,47 @@
+// The CUDA side of the backend interface: embeddings are looked up on the CPU (one row per
+// token, no need to upload the table), the GPU runs its layers (and the output when it holds
+// them all), and with a partial offload the hidden state goes on through the CPU layer loop.
+#pragma once
+
+#include "backends/backend.h"
+#include "backends/cuda_host/cuda_model.h"
+#include "runtime/forward.h"
+
+#include <memory>
+#include <vector>
+
+namespace rwb::cuda_host {
+
+class CudaExecutor : public backend::Executor {
+public:
+    // cpu_cache / pool: for the layers left on the CPU (unused when all are on the GPU).
+    static Result<std::unique_ptr<CudaExecutor>>
+    create(const model::ModelData& m, std::shared_ptr<CudaModel> gpu, runtime::KvCache& cpu_cache,
+           cpu::ThreadPool& pool, int64_t n_ctx, int64_t max_batch);
+    ~CudaExecutor() override;
+
+    Status eval(const TokenId* tokens, int64_t n, int64_t pos0, float* logits, bool all_rows,
+                const std::atomic<bool>* cancel) override;
+    int64_t max_batch() const override { return max_batch_; }
+    std::string name() const override { return gpu_->all_layers() ? "cuda" : "cuda+cpu"; }
+    std::string profile_report() const override;
+
+    // One token for each of several sessions of one model, decoded in one step (weights read
+    // once). Every executor must be all-GPU on the same CudaModel; logits: [count][n_vocab].
+    static Status decode_batch(CudaExecutor* const* executors, int count, const TokenId* tokens,
+                               const int64_t* pos, float* logits);
+    const CudaModel& gpu() const { return *gpu_; }
+
+private:
+    CudaExecutor(const model::ModelData& m, std::shared_ptr<CudaModel> gpu, int64_t max_batch);
+    Status embed(const TokenId* tokens, int64_t n, float* x) const;
+
+    const model::ModelData& m_;
+    std::shared_ptr<CudaModel> gpu_;
+    rwb_cuda_session* session_ = nullptr;
+    std::unique_ptr<runtime::Forward> cpu_; // layers gpu_layers .. n_layer-1
+    int64_t max_batch_;
+    std::vector<float> x_; // [max_batch][n_embd] embeddings / hidden state
+};
+
+} // namespace rwb::cuda_host
