@@ -44,6 +44,19 @@ private slots:
         QVERIFY(texts[0]->height() >= int(texts[0]->document()->size().height()));
     }
 
+    void longLinesScrollSideways() {
+        AnswerView v;
+        v.resize(400, 300);
+        v.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&v));
+        v.setMarkdown("```c\nint x;\n```\n\n```c\nint y = " + QString(300, '1') + ";\n```");
+        const auto blocks = v.codeBlocks();
+        QCOMPARE(blocks.size(), 2);
+        QTRY_COMPARE(blocks[0]->editor()->horizontalScrollBarPolicy(), Qt::ScrollBarAlwaysOff);
+        QTRY_COMPARE(blocks[1]->editor()->horizontalScrollBarPolicy(), Qt::ScrollBarAlwaysOn);
+        QVERIFY(blocks[1]->editor()->height() > blocks[0]->editor()->height());
+    }
+
     void copyButtonCopiesTheCode() {
         AnswerView v;
         v.show();

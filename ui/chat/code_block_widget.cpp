@@ -48,7 +48,6 @@ CodeBlockWidget::CodeBlockWidget(QWidget* parent) : QFrame(parent) {
     editor_->setReadOnly(true);
     for (int m = 0; m < 5; ++m) editor_->setMarginWidth(m, 0);
     editor_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    editor_->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
     editor_->SendScintilla(QsciScintillaBase::SCI_SETSCROLLWIDTHTRACKING, 1);
     editor_->SendScintilla(QsciScintillaBase::SCI_SETSCROLLWIDTH, 1);
     editor_->SendScintilla(QsciScintillaBase::SCI_SETENDATLASTLINE, 1);
@@ -122,9 +121,30 @@ void CodeBlockWidget::updateEditorHeight() {
     const int lineHeight = int(editor_->SendScintilla(QsciScintillaBase::SCI_TEXTHEIGHT, 0UL));
     const int lines = std::max(1, editor_->lines());
     int height = lines * std::max(1, lineHeight) + 6;
-    // Room for the horizontal scroll bar so it never covers the last line.
-    height += editor_->horizontalScrollBar()->sizeHint().height();
-    editor_->setFixedHeight(height);
+    // A horizontal scroll bar only when a line is wider than the view, with room of its own
+    // so it never covers the last line.
+    const bool scroll = widestLine() > editor_->viewport()->width() - 4;
+    editor_->setHorizontalScrollBarPolicy(scroll ? Qt::ScrollBarAlwaysOn : Qt::ScrollBarAlwaysOff);
+    if (scroll) height += editor_->horizontalScrollBar()->sizeHint().height();
+    if (editor_->height() != height || editor_->minimumHeight() != height)
+        editor_->setFixedHeight(height);
+}
+
+int CodeBlockWidget::widestLine() const {
+    int widest = 0;
+    const int n = editor_->lines();
+    for (int line = 0; line < n; ++line) {
+        const QByteArray utf8 = editor_->text(line).toUtf8();
+        const long w = editor_->SendScintilla(QsciScintillaBase::SCI_TEXTWIDTH,
+                                              QsciScintillaBase::STYLE_DEFAULT, utf8.constData());
+        widest = std::max(widest, int(w));
+    }
+    return widest;
+}
+
+void CodeBlockWidget::resizeEvent(QResizeEvent* event) {
+    QFrame::resizeEvent(event);
+    updateEditorHeight(); // the width decides whether a scroll bar is needed
 }
 
 } // namespace rwb::ui

@@ -34,8 +34,12 @@ public slots:
 signals:
     void copied();
 
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+
 private:
     void updateEditorHeight();
+    int widestLine() const; // pixels
 
     QLabel* languageLabel_ = nullptr;
     QPushButton* copyButton_ = nullptr;

@@ -9,7 +9,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
-#include <QStackedWidget>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -35,6 +34,8 @@ MessageWidget::MessageWidget(Role role, QWidget* parent) : QFrame(parent), role_
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(8, 6, 8, 6);
     layout->setSpacing(4);
+    // As tall as the content, never stretched by a tall parent.
+    setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
     if (role == Role::User)
         buildUser();
     else
@@ -44,10 +45,7 @@ MessageWidget::MessageWidget(Role role, QWidget* parent) : QFrame(parent), role_
 }
 
 void MessageWidget::buildUser() {
-    userStack_ = new QStackedWidget(this);
-    userStack_->setObjectName(QStringLiteral("userBubbleStack"));
-
-    userLabel_ = new QLabel(userStack_);
+    userLabel_ = new QLabel(this);
     userLabel_->setObjectName(QStringLiteral("userBubble"));
     userLabel_->setTextFormat(Qt::PlainText); // the prompt as typed, never interpreted
     userLabel_->setWordWrap(true);
@@ -56,9 +54,10 @@ void MessageWidget::buildUser() {
     userLabel_->setMargin(8);
     userLabel_->setAutoFillBackground(true);
     userLabel_->setBackgroundRole(QPalette::AlternateBase);
-    userStack_->addWidget(userLabel_);
+    layout()->addWidget(userLabel_);
 
-    auto* editPage = new QWidget(userStack_);
+    editPage_ = new QWidget(this);
+    auto* editPage = editPage_;
     auto* editLayout = new QVBoxLayout(editPage);
     editLayout->setContentsMargins(0, 0, 0, 0);
     editEditor_ = new PromptEditor(editPage);
@@ -74,8 +73,7 @@ void MessageWidget::buildUser() {
     buttons->addWidget(send);
     editLayout->addWidget(editEditor_);
     editLayout->addLayout(buttons);
-    userStack_->addWidget(editPage);
-    userStack_->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Maximum);
+    editPage_->hide();
 
     auto resend = [this](const QString& text) {
         if (text.trimmed().isEmpty()) return;
@@ -85,7 +83,7 @@ void MessageWidget::buildUser() {
     connect(editEditor_, &PromptEditor::submitted, this, resend);
     connect(send, &QPushButton::clicked, this, [this, resend] { resend(editEditor_->text()); });
     connect(cancel, &QPushButton::clicked, this, &MessageWidget::cancelEdit);
-    layout()->addWidget(userStack_);
+    layout()->addWidget(editPage_);
 }
 
 void MessageWidget::buildAssistant() {
@@ -171,21 +169,23 @@ void MessageWidget::setUserText(const QString& text) {
 }
 
 void MessageWidget::beginEdit() {
-    if (!userStack_) return;
+    if (!editPage_) return;
     editEditor_->setText(userText_);
-    userStack_->setCurrentIndex(1);
+    userLabel_->hide();
+    editPage_->show();
     actions_->hide();
     editEditor_->setFocus();
 }
 
 void MessageWidget::cancelEdit() {
-    if (!userStack_) return;
-    userStack_->setCurrentIndex(0);
+    if (!editPage_) return;
+    editPage_->hide();
+    userLabel_->show();
     updateActionVisibility();
 }
 
 bool MessageWidget::isEditing() const {
-    return userStack_ && userStack_->currentIndex() == 1;
+    return editPage_ && !editPage_->isHidden();
 }
 
 void MessageWidget::appendThinking(const QString& delta) {

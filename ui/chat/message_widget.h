@@ -19,7 +19,6 @@
 class QLabel;
 class QPushButton;
 class QToolButton;
-class QStackedWidget;
 
 namespace rwb::ui {
 
@@ -94,7 +93,7 @@ private:
     bool interrupted_ = false;
     bool generating_ = false;
 
-    QStackedWidget* userStack_ = nullptr;
+    QWidget* editPage_ = nullptr; // the inline editor, shown instead of the bubble
     QLabel* userLabel_ = nullptr;
     PromptEditor* editEditor_ = nullptr;
     ThinkingBlock* thinking_ = nullptr;

@@ -6,6 +6,8 @@
 #include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocument>
+#include <QTextFrame>
+#include <QTextTable>
 
 namespace rwb::ui {
 
@@ -187,6 +189,21 @@ private:
     QString out_;
 };
 
+// Qt's Markdown tables come out cramped: give the cells room and a single thin grid.
+void styleTables(QTextDocument* doc) {
+    for (QTextFrame* frame : doc->rootFrame()->childFrames()) {
+        auto* table = qobject_cast<QTextTable*>(frame);
+        if (!table) continue;
+        QTextTableFormat f = table->format();
+        f.setCellPadding(4);
+        f.setCellSpacing(0);
+        f.setBorder(1);
+        f.setBorderBrush(QColor(0x99, 0x99, 0x99));
+        f.setBorderStyle(QTextFrameFormat::BorderStyle_Solid);
+        table->setFormat(f);
+    }
+}
+
 } // namespace
 
 void MarkdownRenderer::render(QTextDocument* doc, const QString& markdown, bool streaming) {
@@ -196,6 +213,7 @@ void MarkdownRenderer::render(QTextDocument* doc, const QString& markdown, bool 
     doc->setMarkdown(protectedText,
                      QTextDocument::MarkdownFeatures(QTextDocument::MarkdownDialectGitHub |
                                                      QTextDocument::MarkdownNoHTML));
+    styleTables(doc);
     if (protector.spans.isEmpty()) return;
 
     static const QRegularExpression re(QStringLiteral("\\x{E000}(\\d+)\\x{E001}"));
