@@ -26,6 +26,9 @@ if [ "$what" != test ]; then
     echo "== $t ($(date -u +%FT%TZ))" >>"$OUT/bench.log"
     timeout 120 "$B/rwb" bench -m "$m" --backend cuda -p 512 -n 128 -r 3 >>"$OUT/bench.log" 2>&1
     if [ "$t" = q4_k_m ]; then
+      echo "-- without CUDA graphs" >>"$OUT/bench.log"
+      RWB_CUDA_NO_GRAPHS=1 timeout 60 "$B/rwb" bench -m "$m" --backend cuda -p 0 -n 128 -r 3 \
+        >>"$OUT/bench.log" 2>&1
       for s in 2 3; do
         timeout 60 "$B/rwb" bench -m "$m" --backend cuda -p 0 -n 128 -r 3 --sessions $s \
           >>"$OUT/bench.log" 2>&1
