@@ -1,0 +1,30 @@
+// How models that run side by side share the machine: which of them fit in memory together
+// (the rest wait for memory and run in later waves, in the order chosen), and how the CPU
+// threads are split between the models of one wave.
+#pragma once
+
+#include <QString>
+#include <QVector>
+
+namespace rwb::compare {
+
+// Bytes a model needs while it runs: its file (mapped weights) plus its KV cache for `n_ctx`
+// tokens plus working buffers. Reads only the file's size and header; 0 if it cannot be read.
+quint64 estimateModelBytes(const QString& path, int n_ctx);
+
+// Memory the machine can give now (MemAvailable of /proc/meminfo; 0 if unknown).
+quint64 availableMemoryBytes();
+
+// Groups models (their byte needs, in order) into waves that run together: each wave takes
+// the next models while their sum fits `budget`; a model larger than the budget runs alone.
+// budget 0: everything in one wave.
+QVector<QVector<int>> planWaves(const QVector<quint64>& bytes, quint64 budget);
+
+// Splits `total` threads between `models` concurrent models as evenly as possible (the first
+// ones get the remainder); each gets at least one.
+QVector<int> splitThreads(int total, int models);
+
+// The machine's cores as the engine counts them (physical cores; at least 1).
+int machineThreads();
+
+} // namespace rwb::compare

@@ -1,0 +1,169 @@
+// The comparison's pure logic: memory waves and thread split, thought diffs, budget lists, run
+// configs, the SQLite result store and its summaries, CSV quoting.
+#include "compare/memory_plan.h"
+#include "compare/problem_set_store.h"
+#include "compare/results_csv.h"
+#include "compare/thought_diff.h"
+
+#include <QTemporaryDir>
+#include <QtTest>
+
+using namespace rwb::compare;
+
+class TestCompareLogic : public QObject {
+    Q_OBJECT
+private slots:
+    void waves() {
+        using W = QVector<QVector<int>>;
+        QCOMPARE(planWaves({10, 20, 30}, 0), (W{{0, 1, 2}}));
+        QCOMPARE(planWaves({10, 20, 30}, 60), (W{{0, 1, 2}}));
+        QCOMPARE(planWaves({10, 20, 30}, 35), (W{{0, 1}, {2}}));
+        QCOMPARE(planWaves({40, 20, 30}, 35), (W{{0}, {1}, {2}})); // too large: alone
+        QCOMPARE(planWaves({10, 10, 10, 10}, 20), (W{{0, 1}, {2, 3}}));
+        QCOMPARE(planWaves({}, 10), W{});
+    }
+    void threads() {
+        QCOMPARE(splitThreads(8, 3), (QVector<int>{3, 3, 2}));
+        QCOMPARE(splitThreads(2, 3), (QVector<int>{1, 1, 1})); // at least one each
+        QCOMPARE(splitThreads(4, 1), (QVector<int>{4}));
+        QCOMPARE(splitThreads(4, 0), QVector<int>{});
+        QVERIFY(machineThreads() >= 1);
+    }
+    void memory_estimate() {
+        const QString model =
+            QStringLiteral(RWB_SOURCE_DIR "/resources/models/rwb-demo-small.gguf");
+        if (!QFile::exists(model)) QSKIP("no demo model");
+        const quint64 small = estimateModelBytes(model, 256), big = estimateModelBytes(model, 4096);
+        QVERIFY(small > quint64(QFileInfo(model).size()));
+        QVERIFY(big > small); // the KV cache grows with the context
+        QCOMPARE(estimateModelBytes(QStringLiteral("/nonexistent.gguf"), 256), quint64(0));
+    }
+
+    void diff_marks_first_divergence() {
+        const QString a = "Let me add.\n\n7 + 5 = 12.\n\nCheck: 12 - 5 = 7.\n\nSo 12.";
+        const QString b = "Let me add.\n\n7 + 5 = 13.\n\nCheck: 12 - 5 = 7.\n\nSo 12.\n\nDone.";
+        const ThoughtDiff d = diffThoughts(a, b);
+        QCOMPARE(d.leftParagraphs.size(), 4);
+        QCOMPARE(d.rightParagraphs.size(), 5);
+        QCOMPARE(d.firstDivergence, 1);
+        QVERIFY(d.rows[0].same);
+        QCOMPARE(d.rows[1].left, 1);
+        QCOMPARE(d.rows[1].right, 1);
+        QVERIFY(!d.rows[1].same);
+        QVERIFY(d.rows[2].same && d.rows[3].same);
+        QCOMPARE(d.rows.last().left, -1); // "Done." only on the right
+        QCOMPARE(d.rows.last().right, 4);
+
+        const ThoughtDiff same = diffThoughts("x\n\n y \n", "x\n\ny");
+        QCOMPARE(same.firstDivergence, -1);
+        QCOMPARE(same.rows.size(), 2);
+        // A paragraph inserted on one side keeps the rest aligned.
+        const ThoughtDiff ins = diffThoughts("a\n\nc", "a\n\nb\n\nc");
+        QCOMPARE(ins.rows.size(), 3);
+        QCOMPARE(ins.firstDivergence, 1);
+        QCOMPARE(ins.rows[1].left, -1);
+        QVERIFY(ins.rows[2].same);
+        QCOMPARE(splitParagraphs("one\ntwo\n\n\n three "), (QStringList{"one\ntwo", "three"}));
+    }
+
+    void budgets_and_config() {
+        QCOMPARE(parseBudgets("256, 1k, 4k, unlimited"), (QVector<int>{256, 1024, 4096, 0}));
+        QVERIFY(parseBudgets("256, lots").isEmpty());
+        QVERIFY(parseBudgets("-5").isEmpty());
+        QCOMPARE(budgetLabel(0), QString("unlimited"));
+        QCOMPARE(budgetLabel(1024), QString("1k"));
+        QCOMPARE(budgetLabel(300), QString("300"));
+
+        ProblemSetConfig c;
+        c.setPath = "/x.jsonl";
+        c.models = {"/a.gguf", "/b.gguf"};
+        c.samples = 4;
+        c.seed = 1234567890123ull;
+        c.budgets = {256, 0};
+        c.memoryBudget = 5ull << 30;
+        QVERIFY(c.validate().isEmpty());
+        const ProblemSetConfig back = ProblemSetConfig::fromJson(c.toJson());
+        QCOMPARE(back.models, c.models);
+        QCOMPARE(back.seed, c.seed);
+        QCOMPARE(back.budgets, c.budgets);
+        QCOMPARE(back.memoryBudget, c.memoryBudget);
+        QCOMPARE(back.samples, 4);
+        ProblemSetConfig bad = c;
+        bad.models.clear();
+        QVERIFY(!bad.validate().isEmpty());
+        bad = c;
+        bad.samples = 0;
+        QVERIFY(!bad.validate().isEmpty());
+    }
+
+    void store_round_trip_and_summaries() {
+        QTemporaryDir tmp;
+        const QString path = tmp.filePath("r.sqlite");
+        ProblemSetConfig c;
+        c.setPath = "/set.jsonl";
+        c.models = {"/a.gguf", "/b.gguf"};
+        c.samples = 2;
+        qint64 id = 0;
+        {
+            ProblemSetStore store(path);
+            QVERIFY(store.isOpen());
+            id = store.createRun(c);
+            QVERIFY(id > 0);
+            // Model a: problem 0 right twice, problem 1 wrong then right ("5" vs reference "6").
+            auto rec = [&](const QString& m, int p, int k, const QString& ans, bool ok) {
+                SampleRecord r;
+                r.model = m;
+                r.problemIndex = p;
+                r.sample = k;
+                r.problemId = QString("p%1").arg(p);
+                r.reference = p == 0 ? "4" : "6";
+                r.extracted = ans;
+                r.correct = ok;
+                r.thinkingTokens = 10 * (k + 1);
+                r.answerTokens = 3;
+                r.generatedTokens = r.thinkingTokens + 3;
+                r.generationSeconds = 0.5;
+                r.wallSeconds = 1.0;
+                r.thinking = "thought";
+                return store.saveSample(id, r);
+            };
+            QVERIFY(rec("/a.gguf", 0, 0, "4", true));
+            QVERIFY(rec("/a.gguf", 0, 1, "4", true));
+            QVERIFY(rec("/a.gguf", 1, 0, "5", false));
+            QVERIFY(rec("/a.gguf", 1, 1, "6", true));
+            QVERIFY(rec("/b.gguf", 0, 0, "", false));
+            QVERIFY(rec("/b.gguf", 0, 0, "4", true)); // a re-run replaces, never duplicates
+        }
+        ProblemSetStore store(path); // reopened, as after a restart
+        QCOMPARE(store.finishedKeys(id).size(), 5);
+        QVERIFY(store.finishedKeys(id).contains("/a.gguf|0|1|0"));
+        QCOMPARE(store.samples(id, true).first().thinking, QString("thought"));
+        QCOMPARE(store.runs().size(), 1);
+        QCOMPARE(store.run(id)->config.models, c.models);
+        const QVector<ResultRow> rows = store.results(id);
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[0].summary.n, qint64(2));
+        QCOMPARE(rows[0].summary.accuracy, 0.75); // 3 of 4 samples
+        QCOMPARE(rows[0].summary.pass_at_k, 1.0); // both problems have a right sample
+        QCOMPARE(rows[0].summary.cons_at_k, 0.5); // problem 1: tie "5"/"6", first wins
+        QCOMPARE(rows[0].summary.mean_thinking_tokens, 15.0);
+        QCOMPARE(rows[1].summary.n, qint64(1));
+        QCOMPARE(rows[1].summary.accuracy, 1.0);
+        QVERIFY(store.setComplete(id, true));
+        QVERIFY(store.run(id)->complete);
+
+        const QString csv = resultsCsv(rows);
+        QCOMPARE(csv.count('\n'), 3);
+        QVERIFY(csv.startsWith("model,file,thinking_budget,n,"));
+        QVERIFY(csv.contains("a,/a.gguf,0,2,2,0.7500,"));
+        QCOMPARE(csvField("a,b"), QString("\"a,b\""));
+        QCOMPARE(csvField("say \"hi\""), QString("\"say \"\"hi\"\"\""));
+
+        ProblemSetStore broken(tmp.filePath("no/such/dir/x.sqlite"));
+        QVERIFY(!broken.isOpen());
+        QVERIFY(!broken.error().isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCompareLogic)
+#include "tst_compare_logic.moc"
