@@ -140,6 +140,28 @@ private slots:
         QCOMPARE(r.err.trimmed().count('\n'), 0);
     }
 
+    void bad_serve_options_fail_data() {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("no model") << QStringList{"serve"} << "-m FILE is required";
+        QTest::newRow("port") << QStringList{"serve", "-m", "x.gguf", "--port", "70000"}
+                              << "--port must be";
+        QTest::newRow("format") << QStringList{"serve", "-m", "x.gguf", "--reasoning-format", "x"}
+                                << "--reasoning-format must be";
+        QTest::newRow("parallel") << QStringList{"serve", "-m", "x.gguf", "--parallel", "0"}
+                                  << "--parallel must be";
+        QTest::newRow("missing file")
+            << QStringList{"serve", "-m", "/nonexistent/m.gguf", "--port", "0"} << "m.gguf";
+    }
+    void bad_serve_options_fail() {
+        QFETCH(QStringList, args);
+        QFETCH(QString, message);
+        const auto r = test::run_rwb(args);
+        QCOMPARE(r.code, 1);
+        QVERIFY2(r.err.startsWith("rwb serve: ") && r.err.contains(message), qPrintable(r.err));
+        QCOMPARE(r.err.trimmed().count('\n'), 0);
+    }
+
     void connection_refused_is_retried_then_reported() {
         QTcpServer probe; // a port that was free a moment ago and is closed now
         QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
