@@ -21,14 +21,18 @@ bool matmul(DevModel& m, const DevMatrix& W, const float* X, int n, int64_t ldx,
     Scratch& c = m.scratch;
     // X rows are contiguous (ldx == cols) everywhere the forward pass calls this.
     to_f16(X, int64_t(n) * W.cols, c.x16, m.stream);
-    const int64_t chunk = std::max<int64_t>(1, std::min<int64_t>(W.rows, m.w16_elems / W.cols));
+    // F16 weights with unpadded rows are already the tile the GEMM wants.
+    const bool in_place = W.type == kF16 && W.stride == W.cols * 2;
+    const int64_t chunk =
+        in_place ? W.rows : std::max<int64_t>(1, std::min<int64_t>(W.rows, m.w16_elems / W.cols));
     const float one = 1.f, zero = 0.f;
     for (int64_t r0 = 0; r0 < W.rows; r0 += chunk) {
         const int64_t nr = std::min(chunk, W.rows - r0);
-        dequantize_f16(W, r0, nr, c.w16, m.stream);
+        const __half* tile = in_place ? reinterpret_cast<const __half*>(W.data) : c.w16;
+        if (!in_place) dequantize_f16(W, r0, nr, c.w16, m.stream);
         // Column-major view: Y^T[nr x n] = W16[cols x nr]^T * X16[cols x n].
         const cublasStatus_t st = cublasGemmEx(
-            m.cublas, CUBLAS_OP_T, CUBLAS_OP_N, int(nr), n, int(W.cols), &one, c.w16, CUDA_R_16F,
+            m.cublas, CUBLAS_OP_T, CUBLAS_OP_N, int(nr), n, int(W.cols), &one, tile, CUDA_R_16F,
             int(W.cols), c.x16, CUDA_R_16F, int(W.cols), accumulate ? &one : &zero, Y + r0,
             CUDA_R_32F, int(ldy), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
         if (st != CUBLAS_STATUS_SUCCESS) {
