@@ -4,6 +4,7 @@
 #include "chat/render/markdown_renderer.h"
 
 #include <QDesktopServices>
+#include <QElapsedTimer>
 #include <QTextBrowser>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -27,15 +28,25 @@ public:
         setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
         setTextInteractionFlags(Qt::TextBrowserInteraction);
         viewport()->setAutoFillBackground(false);
-        document()->setDocumentMargin(2);
-        connect(document(), &QTextDocument::contentsChanged, this, [this] { fitHeight(); });
     }
 
     void fitHeight() {
+        // setTextWidth() re-lays out the whole document even for the same width: only on change.
         const int width = viewport()->width();
-        if (width > 0) document()->setTextWidth(width);
+        if (width > 0 && document()->textWidth() != width) document()->setTextWidth(width);
         const int h = int(std::ceil(document()->size().height())) + 2 * frameWidth();
         if (h != height() || minimumHeight() != h) setFixedHeight(h);
+    }
+
+    // Swaps in a freshly rendered document: building it detached from the view costs one
+    // layout instead of one per edit the renderer makes.
+    void showDocument(QTextDocument* doc) {
+        doc->setParent(this);
+        // Ask before setDocument(): the text control deletes the first document, which it owns.
+        QTextDocument* old = document()->parent() == this ? document() : nullptr;
+        setDocument(doc);
+        if (old) old->deleteLater();
+        fitHeight();
     }
 
     QString renderedMarkdown; // what the document was last rendered from
@@ -57,7 +68,7 @@ AnswerView::AnswerView(QWidget* parent) : QWidget(parent) {
     layout_->setSpacing(6);
     throttle_ = new QTimer(this);
     throttle_->setSingleShot(true);
-    throttle_->setInterval(50);
+    throttle_->setInterval(baseInterval_);
     connect(throttle_, &QTimer::timeout, this, &AnswerView::render);
 }
 
@@ -122,6 +133,8 @@ QList<QTextBrowser*> AnswerView::textViews() const {
 }
 
 void AnswerView::render() {
+    QElapsedTimer cost;
+    cost.start();
     const QList<AnswerSegment> next = splitAnswerSegments(markdown_);
     // Reuse the widgets of segments that keep their kind: only what changed is re-rendered,
     // which while streaming is just the last segment.
@@ -144,6 +157,9 @@ void AnswerView::render() {
         updateSegmentWidget(w, next.at(j));
     }
     segments_ = next;
+    // Long answers cost more per render: space renders out so that rendering never takes more
+    // than about a quarter of the UI thread, whatever the token rate.
+    throttle_->setInterval(std::clamp(int(cost.elapsed()) * 3, baseInterval_, 1000));
     emit rendered();
 }
 
@@ -167,10 +183,13 @@ void AnswerView::updateSegmentWidget(QWidget* widget, const AnswerSegment& segme
     if (browser->renderedMarkdown == segment.text && browser->renderedStreaming == streaming_ &&
         !browser->document()->isEmpty())
         return;
-    MarkdownRenderer::render(browser->document(), segment.text, streaming_);
+    auto* doc = new QTextDocument;
+    doc->setDefaultFont(browser->font());
+    doc->setDocumentMargin(2);
+    MarkdownRenderer::render(doc, segment.text, streaming_);
+    browser->showDocument(doc);
     browser->renderedMarkdown = segment.text;
     browser->renderedStreaming = streaming_;
-    browser->fitHeight();
 }
 
 } // namespace rwb::ui

@@ -1,9 +1,10 @@
 // AnswerView: an assistant answer rendered as a vertical sequence of segments: rich text
 // (Markdown + math, a read-only QTextBrowser sized to its content), code (CodeBlockWidget),
 // rich text... Streaming: appendAnswer() only accumulates; rendering is throttled (at most
-// one re-render per 50 ms) and reuses the existing segment widgets, so earlier segments are
-// not rebuilt. Links never open by themselves: a click emits linkActivated() and, when
-// openLinksExternally() (default true), opens the URL with QDesktopServices.
+// one re-render per 50 ms, spaced further for long answers) and reuses the existing segment
+// widgets, so earlier segments are not rebuilt. Links never open by themselves: a click emits
+// linkActivated() and, when openLinksExternally() (default true), opens the URL with
+// QDesktopServices.
 #pragma once
 
 #include <QList>
@@ -42,7 +43,8 @@ public:
 
     void setOpenLinksExternally(bool open) { openLinks_ = open; }
     bool openLinksExternally() const { return openLinks_; }
-    void setRenderInterval(int ms); // throttle interval (default 50 ms)
+    // Minimum throttle interval (default 50 ms); it stretches to 3x the last render's cost.
+    void setRenderInterval(int ms);
 
 signals:
     void linkActivated(const QUrl& url);
@@ -59,6 +61,7 @@ private:
     QList<AnswerSegment> segments_;
     QList<QWidget*> widgets_;
     bool streaming_ = false;
+    int baseInterval_ = 50;
     bool openLinks_ = true;
 };
 

@@ -235,7 +235,8 @@ void ThinkingBlock::updateHeader() {
 void ThinkingBlock::updateBodyHeight() {
     QTextDocument* doc = body_->document();
     const int width = body_->viewport()->width();
-    if (width > 0) doc->setTextWidth(width);
+    // setTextWidth() re-lays out the whole document even for the same width: only on change.
+    if (width > 0 && doc->textWidth() != width) doc->setTextWidth(width);
     const int content = int(std::ceil(doc->size().height())) + 2 * body_->frameWidth();
     const int height = std::min(std::max(content, 24), maxBodyHeight_);
     if (body_->height() != height || body_->minimumHeight() != height)

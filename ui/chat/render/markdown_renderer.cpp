@@ -2,10 +2,12 @@
 
 #include "chat/render/latex_to_html.h"
 
+#include <QHash>
 #include <QRegularExpression>
 #include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocument>
+#include <QTextDocumentFragment>
 #include <QTextFrame>
 #include <QTextTable>
 
@@ -189,6 +191,20 @@ private:
     QString out_;
 };
 
+// Parsing HTML is most of the cost of a render, and while an answer streams the same
+// formulas are rendered again and again: keep their parsed fragments (UI thread only).
+QTextDocumentFragment mathFragment(const MathSpan& span) {
+    static QHash<QString, QTextDocumentFragment> cache;
+    const QString key = (span.display ? QStringLiteral("D") : QStringLiteral("I")) + span.tex;
+    auto it = cache.constFind(key);
+    if (it != cache.constEnd()) return *it;
+    if (cache.size() > 4096) cache.clear();
+    const QTextDocumentFragment fragment =
+        QTextDocumentFragment::fromHtml(latexToHtml(span.tex, span.display));
+    cache.insert(key, fragment);
+    return fragment;
+}
+
 // Qt's Markdown tables come out cramped: give the cells room and a single thin grid.
 void styleTables(QTextDocument* doc) {
     for (QTextFrame* frame : doc->rootFrame()->childFrames()) {
@@ -231,7 +247,7 @@ void MarkdownRenderer::render(QTextDocument* doc, const QString& markdown, bool 
             centred.setAlignment(Qt::AlignHCenter);
             cursor.setBlockFormat(centred);
         }
-        cursor.insertHtml(latexToHtml(span.tex, span.display));
+        cursor.insertFragment(mathFragment(span));
     }
 }
 
