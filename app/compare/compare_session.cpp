@@ -1,0 +1,273 @@
+// Live side-by-side columns (see compare_session.h).
+#include "compare/compare_session.h"
+
+#include "compare/memory_plan.h"
+
+#include "rwb/eval_grading.h"
+
+#include <QRandomGenerator>
+
+namespace rwb::compare {
+
+QString columnStateText(ColumnState state) {
+    switch (state) {
+    case ColumnState::Idle:
+        return QStringLiteral("idle");
+    case ColumnState::WaitingForMemory:
+        return QStringLiteral("waiting for memory");
+    case ColumnState::Loading:
+        return QStringLiteral("loading");
+    case ColumnState::Thinking:
+        return QStringLiteral("thinking");
+    case ColumnState::Answering:
+        return QStringLiteral("answering");
+    case ColumnState::Finished:
+        return QStringLiteral("finished");
+    case ColumnState::Stopped:
+        return QStringLiteral("stopped");
+    case ColumnState::Failed:
+        return QStringLiteral("failed");
+    }
+    return {};
+}
+
+CompareSession::CompareSession(QObject* parent) : QObject(parent) {
+    rwb::app::registerInferenceMetaTypes();
+    qRegisterMetaType<rwb::compare::ColumnState>("rwb::compare::ColumnState");
+}
+
+CompareSession::~CompareSession() {
+    stopAll();
+}
+
+bool CompareSession::setModels(const QStringList& modelPaths) {
+    if (modelPaths.size() < 2 || modelPaths.size() > 4) return false;
+    stopAll();
+    m_columns.clear();
+    for (int i = 0; i < modelPaths.size(); ++i) {
+        auto c = std::make_unique<Column>();
+        c->result.modelPath = modelPaths[i];
+        c->result.metrics.memoryBytes = estimateModelBytes(modelPaths[i], m_settings.contextLength);
+        c->thread = std::make_unique<rwb::app::InferenceThread>();
+        auto* w = c->thread->worker();
+        connect(
+            w, &rwb::app::InferenceWorker::delta, this,
+            [this, i](quint64 tag, const QString& t, const QString& a) { onDelta(i, tag, t, a); });
+        connect(w, &rwb::app::InferenceWorker::statsUpdated, this,
+                [this, i](quint64 tag, const rwb::app::StreamStats& s) { onStats(i, tag, s); });
+        connect(w, &rwb::app::InferenceWorker::thinkingFinished, this,
+                [this, i](quint64 tag, double seconds, qint64 tokens) {
+                    if (tag != m_columns[size_t(i)]->tag) return;
+                    m_columns[size_t(i)]->result.metrics.thinkingSeconds = seconds;
+                    emit columnThinkingFinished(i, seconds, tokens);
+                });
+        connect(w, &rwb::app::InferenceWorker::finished, this,
+                [this, i](quint64 tag, const rwb::app::GenerationOutcome& o) {
+                    onFinished(i, tag, o);
+                });
+        m_columns.push_back(std::move(c));
+    }
+    return true;
+}
+
+QStringList CompareSession::models() const {
+    QStringList out;
+    for (const auto& c : m_columns) out.append(c->result.modelPath);
+    return out;
+}
+
+void CompareSession::send(const QString& prompt, quint64 seed) {
+    stopAll();
+    m_prompt = prompt;
+    m_seed = seed;
+    const QStringList paths = models();
+    for (int i = 0; i < columnCount(); ++i) {
+        Column& c = *m_columns[size_t(i)];
+        const quint64 memory = c.result.metrics.memoryBytes;
+        c.result = ColumnResult();
+        c.result.modelPath = paths[i];
+        c.result.metrics.memoryBytes = memory;
+        c.result.seed = seed;
+        c.started = false;
+        c.tag = m_nextTag++;
+        setState(i, ColumnState::WaitingForMemory);
+    }
+    startWaiting();
+}
+
+quint64 CompareSession::sendAgain() {
+    const quint64 seed = QRandomGenerator::global()->generate64() >> 1;
+    send(m_prompt, seed);
+    return seed;
+}
+
+void CompareSession::startWaiting() {
+    const quint64 budget = m_memoryBudget ? m_memoryBudget : availableMemoryBytes();
+    quint64 used = 0;
+    int running = 0;
+    for (const auto& c : m_columns)
+        if (c->started &&
+            (c->result.state == ColumnState::Loading || c->result.state == ColumnState::Thinking ||
+             c->result.state == ColumnState::Answering)) {
+            used += c->result.metrics.memoryBytes;
+            ++running;
+        }
+    // Those that fit next to the running ones start now, in column order; the first waiting
+    // column always starts when nothing runs (a model larger than the budget runs alone).
+    QVector<int> starting;
+    for (int i = 0; i < columnCount(); ++i) {
+        const Column& c = *m_columns[size_t(i)];
+        if (c.result.state != ColumnState::WaitingForMemory) continue;
+        const quint64 need = c.result.metrics.memoryBytes;
+        if (budget == 0 || used + need <= budget || (running == 0 && starting.isEmpty())) {
+            starting.append(i);
+            used += need;
+        }
+    }
+    if (starting.isEmpty()) return;
+    // Threads: the running columns keep theirs (sessions cannot change mid-generation); the
+    // new ones share the machine with them evenly.
+    const int total = m_totalThreads > 0 ? m_totalThreads : machineThreads();
+    const QVector<int> split = splitThreads(total, running + int(starting.size()));
+    for (int k = 0; k < starting.size(); ++k) {
+        m_columns[size_t(starting[k])]->result.metrics = ColumnMetrics{
+            -1, -1, 0, 0, 0, 0, 0, m_columns[size_t(starting[k])]->result.metrics.memoryBytes, {}};
+        rwb::app::GenerationSettings s = m_settings;
+        s.modelPath = m_columns[size_t(starting[k])]->result.modelPath;
+        s.seed = qint64(m_seed);
+        s.threads = split[running + k];
+        Column& c = *m_columns[size_t(starting[k])];
+        c.started = true;
+        c.clock.start();
+        setState(starting[k], ColumnState::Loading);
+        rwb::app::GenerationRequest req;
+        req.tag = c.tag;
+        rwb::storage::Message user;
+        user.role = rwb::storage::MessageRole::User;
+        user.answer = m_prompt;
+        req.history = {user};
+        req.settings = s;
+        c.thread->worker()->clearCancel();
+        QMetaObject::invokeMethod(c.thread->worker(), "generate", Qt::QueuedConnection,
+                                  Q_ARG(rwb::app::GenerationRequest, req));
+    }
+}
+
+void CompareSession::stopColumn(int i) {
+    if (i < 0 || i >= columnCount()) return;
+    Column& c = *m_columns[size_t(i)];
+    if (c.result.state == ColumnState::WaitingForMemory) {
+        setState(i, ColumnState::Stopped);
+        emit columnFinished(i);
+        if (!isRunning()) emit allFinished();
+        return;
+    }
+    if (c.started &&
+        (c.result.state == ColumnState::Loading || c.result.state == ColumnState::Thinking ||
+         c.result.state == ColumnState::Answering))
+        c.thread->worker()->cancel();
+}
+
+void CompareSession::stopAll() {
+    for (int i = 0; i < columnCount(); ++i) {
+        Column& c = *m_columns[size_t(i)];
+        if (c.result.state == ColumnState::WaitingForMemory) setState(i, ColumnState::Stopped);
+        if (c.started) c.thread->worker()->cancel();
+        c.tag = 0; // late signals of the old request are ignored
+    }
+}
+
+bool CompareSession::isRunning() const {
+    for (const auto& c : m_columns) switch (c->result.state) {
+        case ColumnState::WaitingForMemory:
+        case ColumnState::Loading:
+        case ColumnState::Thinking:
+        case ColumnState::Answering:
+            return true;
+        default:
+            break;
+        }
+    return false;
+}
+
+void CompareSession::setState(int i, ColumnState s) {
+    ColumnResult& r = m_columns[size_t(i)]->result;
+    if (r.state == s) return;
+    r.state = s;
+    emit columnStateChanged(i, s);
+}
+
+void CompareSession::onDelta(int i, quint64 tag, const QString& thinking, const QString& answer) {
+    Column& c = *m_columns[size_t(i)];
+    if (tag != c.tag) return;
+    ColumnMetrics& m = c.result.metrics;
+    if (m.ttftMs < 0 && !(thinking.isEmpty() && answer.isEmpty()))
+        m.ttftMs = double(c.clock.nsecsElapsed()) / 1e6;
+    c.result.thinking += thinking;
+    if (!answer.isEmpty()) {
+        if (m.firstAnswerMs < 0) m.firstAnswerMs = double(c.clock.nsecsElapsed()) / 1e6;
+        c.result.answer += answer;
+        setState(i, ColumnState::Answering);
+    } else if (!thinking.isEmpty() && c.result.state == ColumnState::Loading) {
+        setState(i, ColumnState::Thinking);
+    }
+    emit columnDelta(i, thinking, answer);
+}
+
+void CompareSession::onStats(int i, quint64 tag, const rwb::app::StreamStats& s) {
+    Column& c = *m_columns[size_t(i)];
+    if (tag != c.tag) return;
+    ColumnMetrics& m = c.result.metrics;
+    if (s.timeToFirstTokenMs > 0) m.ttftMs = s.timeToFirstTokenMs;
+    m.thinkingTokens = s.thinkingTokens;
+    m.answerTokens = s.answerTokens;
+    if (s.thinkingSeconds > 0) m.thinkingSeconds = s.thinkingSeconds;
+    emit columnMetricsChanged(i);
+}
+
+void CompareSession::onFinished(int i, quint64 tag, const rwb::app::GenerationOutcome& o) {
+    Column& c = *m_columns[size_t(i)];
+    if (tag != c.tag) return;
+    ColumnResult& r = c.result;
+    ColumnMetrics& m = r.metrics;
+    r.thinking = o.reasoning;
+    r.answer = o.answer;
+    r.error = o.error;
+    m.thinkingTokens = o.stats.thinkingTokens;
+    m.answerTokens = o.stats.answerTokens;
+    if (o.stats.timeToFirstTokenMs > 0) m.ttftMs = o.stats.timeToFirstTokenMs;
+    if (o.stats.thinkingSeconds > 0) m.thinkingSeconds = o.stats.thinkingSeconds;
+    // Phase speeds: thought tokens over thinking time; answer tokens over the rest of the
+    // generation (first token to the end).
+    const double total = double(c.clock.nsecsElapsed()) / 1e9 - qMax(0.0, m.ttftMs) / 1000.0;
+    if (m.thinkingSeconds > 0) m.thinkingTokensPerSecond = m.thinkingTokens / m.thinkingSeconds;
+    const double answerSeconds = total - m.thinkingSeconds;
+    if (answerSeconds > 0 && m.answerTokens > 0)
+        m.answerTokensPerSecond = m.answerTokens / answerSeconds;
+    m.extractedAnswer = QString::fromStdString(rwb::eval::extract_answer(r.answer.toStdString()));
+    setState(i, o.end == rwb::app::GenerationEnd::Complete      ? ColumnState::Finished
+                : o.end == rwb::app::GenerationEnd::Interrupted ? ColumnState::Stopped
+                                                                : ColumnState::Failed);
+    emit columnMetricsChanged(i);
+    emit columnFinished(i);
+    startWaiting();
+    if (!isRunning()) emit allFinished();
+}
+
+bool CompareSession::answersAgree() const {
+    QString first;
+    int answered = 0;
+    for (const auto& c : m_columns) {
+        if (c->result.state != ColumnState::Finished) continue;
+        const QString a = c->result.metrics.extractedAnswer;
+        if (a.isEmpty()) return false;
+        const QString n = QString::fromStdString(rwb::eval::normalize_answer(a.toStdString()));
+        if (answered++ == 0)
+            first = n;
+        else if (n != first)
+            return false;
+    }
+    return answered >= 2;
+}
+
+} // namespace rwb::compare

@@ -1,0 +1,120 @@
+// CompareSession: one prompt answered by 2 to 4 models at once, in columns. Each column has its
+// own InferenceWorker (its own thread and session; models come from the shared ModelCache);
+// the CPU threads are split evenly between the columns that run together. Columns whose models
+// do not fit in memory next to the running ones wait ("waiting for memory") and start as
+// running columns finish. Each column can be stopped alone; send() again with a new seed
+// re-asks all of them. Per column it measures what the metrics table shows: time to first
+// token and to first answer token, thinking time and tokens, answer tokens, tokens per second
+// for each phase, the model's memory (estimated: file + KV cache + buffers) and the final
+// answer (\boxed{} or last number), and whether the answers agree.
+#pragma once
+
+#include "inference/inference_worker.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QStringList>
+#include <QVector>
+#include <memory>
+
+namespace rwb::compare {
+
+enum class ColumnState {
+    Idle,
+    WaitingForMemory,
+    Loading,
+    Thinking,
+    Answering,
+    Finished,
+    Stopped,
+    Failed
+};
+QString columnStateText(ColumnState state); // "waiting for memory", "thinking", ...
+
+struct ColumnMetrics {
+    double ttftMs = -1;         // request start to first token (prefill included)
+    double firstAnswerMs = -1;  // request start to the first answer text
+    double thinkingSeconds = 0; // first token to </think>
+    qint64 thinkingTokens = 0;
+    qint64 answerTokens = 0;
+    double thinkingTokensPerSecond = 0;
+    double answerTokensPerSecond = 0;
+    quint64 memoryBytes = 0; // estimated peak of the model: file + KV cache + buffers
+    QString extractedAnswer; // "" = none yet
+};
+
+struct ColumnResult {
+    QString modelPath;
+    ColumnState state = ColumnState::Idle;
+    QString thinking, answer;
+    ColumnMetrics metrics;
+    QString error;
+    quint64 seed = 0;
+};
+
+class CompareSession : public QObject {
+    Q_OBJECT
+public:
+    explicit CompareSession(QObject* parent = nullptr);
+    ~CompareSession() override;
+
+    // 2..4 models (fewer or more is refused: returns false). Drops any previous columns.
+    bool setModels(const QStringList& modelPaths);
+    QStringList models() const;
+    int columnCount() const { return int(m_columns.size()); }
+    const ColumnResult& column(int i) const { return m_columns[size_t(i)]->result; }
+
+    // Sampling and limits shared by all columns (the model path is set per column).
+    void setSettings(const rwb::app::GenerationSettings& settings) { m_settings = settings; }
+    const rwb::app::GenerationSettings& settings() const { return m_settings; }
+    void setTotalThreads(int threads) { m_totalThreads = threads; } // 0: the machine's cores
+    void setMemoryBudget(quint64 bytes) { m_memoryBudget = bytes; } // 0: what is available
+
+    // Sends `prompt` to every column with `seed` (the same for all columns).
+    void send(const QString& prompt, quint64 seed);
+    // The last prompt again with a new random seed (returned).
+    quint64 sendAgain();
+    void stopColumn(int i);
+    void stopAll();
+    bool isRunning() const;
+    QString prompt() const { return m_prompt; }
+
+    // True when every finished column has the same final answer (normalised), and at least
+    // two have one.
+    bool answersAgree() const;
+
+signals:
+    void columnStateChanged(int column, rwb::compare::ColumnState state);
+    void columnDelta(int column, const QString& thinking, const QString& answer);
+    void columnThinkingFinished(int column, double seconds, qint64 tokens);
+    void columnMetricsChanged(int column);
+    void columnFinished(int column);
+    void allFinished();
+
+private:
+    struct Column {
+        ColumnResult result;
+        std::unique_ptr<rwb::app::InferenceThread> thread;
+        QElapsedTimer clock;
+        quint64 tag = 0;
+        bool started = false;
+    };
+    void startColumn(int i);
+    void startWaiting();
+    void setState(int i, ColumnState s);
+    void onDelta(int i, quint64 tag, const QString& thinking, const QString& answer);
+    void onStats(int i, quint64 tag, const rwb::app::StreamStats& stats);
+    void onFinished(int i, quint64 tag, const rwb::app::GenerationOutcome& outcome);
+
+    std::vector<std::unique_ptr<Column>> m_columns;
+    rwb::app::GenerationSettings m_settings;
+    int m_totalThreads = 0;
+    quint64 m_memoryBudget = 0;
+    QString m_prompt;
+    quint64 m_seed = 0;
+    quint64 m_nextTag = 1;
+};
+
+} // namespace rwb::compare
+
+Q_DECLARE_METATYPE(rwb::compare::ColumnState)

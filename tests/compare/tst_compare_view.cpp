@@ -1,0 +1,158 @@
+// The compare view offscreen with the three bundled demo models on one prompt: three columns
+// stream a thought and an answer and finish with stats; the metrics table is filled; the
+// answers agree on 124; a column stops alone; "Send again" uses a new seed; with a memory
+// budget for one model at a time the others wait for memory first; the thought diff marks a
+// divergence; "Continue in chat" hands over a column's reply.
+#include "compare/compare_column.h"
+#include "compare/compare_view.h"
+#include "compare/thought_diff_view.h"
+
+#include "chat/answer_view.h"
+#include "chat/thinking_block.h"
+
+#include "demo_models.h"
+
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QtTest>
+
+using namespace rwb::ui::compare;
+using compare_test::demoModels;
+using compare_test::haveDemoModels;
+using rwb::compare::ColumnState;
+
+class TestCompareView : public QObject {
+    Q_OBJECT
+
+    static rwb::app::GenerationSettings settings() {
+        rwb::app::GenerationSettings s;
+        s.temperature = 0; // greedy: the demo models answer exactly
+        s.contextLength = 1024;
+        s.maxTokens = 400;
+        return s;
+    }
+
+private slots:
+    void initTestCase() {
+        if (!haveDemoModels()) QSKIP("the demo models are not in resources/models");
+    }
+
+    void three_models_side_by_side() {
+        CompareView view;
+        view.resize(1400, 900);
+        view.show();
+        view.setAvailableModels(demoModels());
+        QCOMPARE(view.selectedModels(), demoModels());
+        view.session()->setSettings(settings());
+        view.session()->setTotalThreads(2);
+        view.promptEdit()->setText("What is 48 + 76?");
+        QSignalSpy done(view.session(), &rwb::compare::CompareSession::allFinished);
+        QSignalSpy deltas(view.session(), &rwb::compare::CompareSession::columnDelta);
+        QVERIFY(view.send(42));
+        QCOMPARE(view.columns().size(), 3);
+        QVERIFY(done.wait(120000));
+        QVERIFY(deltas.size() >= 3);
+        QTableWidget* t = view.metricsTable();
+        QCOMPARE(t->rowCount(), 3);
+        for (int i = 0; i < 3; ++i) {
+            CompareColumn* c = view.columns()[i];
+            QCOMPARE(c->stateText(), QString("finished"));
+            QCOMPARE(c->thinkingBlock()->state(), rwb::ui::ThinkingBlock::State::Finished);
+            QVERIFY(!c->thinkingBlock()->thinkingText().isEmpty());
+            QVERIFY(c->statsText().contains("TTFT"));
+            QVERIFY(c->continueButton()->isEnabled());
+            QVERIFY(!c->stopButton()->isEnabled());
+            const auto& m = view.session()->column(i).metrics;
+            QVERIFY(m.ttftMs > 0);
+            QVERIFY(m.firstAnswerMs >= m.ttftMs);
+            QVERIFY(m.thinkingTokens > 10);
+            QVERIFY(m.answerTokens > 0);
+            QVERIFY(m.thinkingSeconds > 0);
+            QVERIFY(m.thinkingTokensPerSecond > 0);
+            QVERIFY(m.memoryBytes > 1000000);
+            QCOMPARE(t->item(i, CompareView::State)->text(), QString("finished"));
+            QVERIFY(t->item(i, CompareView::ThinkTokens)->text().toInt() > 10);
+        }
+        // The large model gets it right; the table shows its extracted answer.
+        QCOMPARE(t->item(2, CompareView::FinalAnswer)->text(), QString("124"));
+        const bool agree = view.session()->answersAgree();
+        QCOMPARE(t->item(0, CompareView::Agrees)->text(), agree ? QString("yes") : QString("no"));
+
+        // Thought diff of the small and large model.
+        view.showDiff(0, 2);
+        QVERIFY(!view.diffView()->diff().leftParagraphs.isEmpty());
+        QVERIFY(view.diffView()->summaryText().contains("divergence") ||
+                view.diffView()->summaryText().contains("identical"));
+
+        // Continue in chat hands over the column's texts.
+        QSignalSpy handed(&view, &CompareView::continueInChat);
+        view.columns()[2]->continueButton()->click();
+        QCOMPARE(handed.size(), 1);
+        QCOMPARE(handed[0][0].toString(), demoModels()[2]);
+        QCOMPARE(handed[0][1].toString(), QString("What is 48 + 76?"));
+        QVERIFY(handed[0][3].toString().contains("124"));
+
+        // Send again: a new seed, everything runs again; stop the first column alone.
+        QSignalSpy again(view.session(), &rwb::compare::CompareSession::allFinished);
+        QSignalSpy states(view.session(), &rwb::compare::CompareSession::columnStateChanged);
+        view.session()->setSettings([] {
+            auto s = settings();
+            s.temperature = 0.6;
+            return s;
+        }());
+        view.sendAgainButton()->click();
+        QVERIFY(view.lastSeed() != 42);
+        QTRY_VERIFY_WITH_TIMEOUT(view.columns()[0]->stopButton()->isEnabled(), 10000);
+        view.columns()[0]->stopButton()->click();
+        QVERIFY(again.wait(120000));
+        const ColumnState first = view.session()->column(0).state;
+        QVERIFY(first == ColumnState::Stopped || first == ColumnState::Finished);
+        QCOMPARE(view.session()->column(2).state, ColumnState::Finished);
+    }
+
+    void waits_for_memory() {
+        CompareView view;
+        view.show();
+        view.setAvailableModels(demoModels());
+        view.selectModels({demoModels()[0], demoModels()[1]});
+        auto s = settings();
+        s.maxTokens = 40;
+        view.session()->setSettings(s);
+        view.session()->setMemoryBudget(1); // only one model at a time
+        view.promptEdit()->setText("What is 3 + 4?");
+        QSignalSpy states(view.session(), &rwb::compare::CompareSession::columnStateChanged);
+        QSignalSpy done(view.session(), &rwb::compare::CompareSession::allFinished);
+        QVERIFY(view.send(1));
+        QCOMPARE(view.columns()[1]->stateText(), QString("waiting for memory"));
+        QCOMPARE(view.columns()[0]->stateText(), QString("loading"));
+        QVERIFY(done.wait(60000));
+        // Column 1 started only after column 0 finished.
+        int finished0 = -1, loading1 = -1;
+        for (int i = 0; i < states.size(); ++i) {
+            const int c = states[i][0].toInt();
+            const auto st = states[i][1].value<ColumnState>();
+            if (c == 0 && st == ColumnState::Finished) finished0 = i;
+            if (c == 1 && st == ColumnState::Loading) loading1 = i;
+        }
+        QVERIFY(finished0 >= 0 && loading1 > finished0);
+        QCOMPARE(view.session()->column(1).state, ColumnState::Finished);
+    }
+
+    void refuses_bad_input() {
+        CompareView view;
+        view.setAvailableModels(demoModels());
+        view.selectModels({demoModels()[0]});
+        view.promptEdit()->setText("hi");
+        QVERIFY(!view.send(1));
+        QVERIFY(view.statusText().contains("two to four"));
+        view.selectModels(demoModels());
+        view.promptEdit()->clear();
+        QVERIFY(!view.send(1));
+        QVERIFY(view.statusText().contains("prompt"));
+    }
+};
+
+QTEST_MAIN(TestCompareView)
+#include "tst_compare_view.moc"

@@ -1,0 +1,92 @@
+// CompareView: pick 2 to 4 models, type one prompt, and watch them answer side by side: a
+// column each (live thinking block, answer, stats, stop), a metrics table under the columns
+// (time to first token and first answer token, thinking time and tokens, answer tokens, tok/s
+// per phase, memory, final answer, agreement), "Send again" with a new seed, a thought diff of
+// two columns, and "Continue in chat" for any column.
+#pragma once
+
+#include "compare/compare_session.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QLineEdit;
+class QPushButton;
+class QHBoxLayout;
+class QTableWidget;
+class QLabel;
+
+namespace rwb::ui::compare {
+
+class CompareColumn;
+class ThoughtDiffView;
+
+class CompareView : public QWidget {
+    Q_OBJECT
+public:
+    explicit CompareView(QWidget* parent = nullptr);
+
+    // The models offered in the pickers (GGUF paths); the first ones are preselected.
+    void setAvailableModels(const QStringList& paths);
+    // Picks exactly these models (2..4) in the pickers.
+    void selectModels(const QStringList& paths);
+    QStringList selectedModels() const;
+
+    rwb::compare::CompareSession* session() const { return m_session; }
+    QVector<CompareColumn*> columns() const { return m_columns; }
+    QTableWidget* metricsTable() const { return m_metrics; }
+    ThoughtDiffView* diffView() const { return m_diff; }
+    QLineEdit* promptEdit() const { return m_prompt; }
+    QPushButton* sendButton() const { return m_send; }
+    QPushButton* sendAgainButton() const { return m_again; }
+    quint64 lastSeed() const { return m_seed; }
+
+    // Sends the prompt to the selected models (same as the Send button). False: one line in
+    // the status label says why (fewer than two models, empty prompt).
+    bool send(quint64 seed);
+    void showDiff(int left, int right);
+    QString statusText() const;
+
+    enum MetricsColumn {
+        Model,
+        State,
+        Ttft,
+        FirstAnswer,
+        ThinkSeconds,
+        ThinkTokens,
+        AnswerTokens,
+        ThinkTps,
+        AnswerTps,
+        Memory,
+        FinalAnswer,
+        Agrees,
+        MetricsColumnCount
+    };
+
+signals:
+    // The user wants column `modelPath`'s reply as a normal conversation.
+    void continueInChat(const QString& modelPath, const QString& prompt, const QString& thinking,
+                        const QString& answer);
+
+private:
+    void rebuildColumns();
+    void updateMetrics(int column);
+    void onStateChanged(int column, rwb::compare::ColumnState state);
+
+    rwb::compare::CompareSession* m_session;
+    QVector<QComboBox*> m_pickers;
+    QLineEdit* m_prompt;
+    QPushButton* m_send;
+    QPushButton* m_again;
+    QPushButton* m_diffButton;
+    QComboBox* m_diffLeft;
+    QComboBox* m_diffRight;
+    QLabel* m_status;
+    QHBoxLayout* m_columnsLayout;
+    QVector<CompareColumn*> m_columns;
+    QTableWidget* m_metrics;
+    ThoughtDiffView* m_diff;
+    quint64 m_seed = 0;
+};
+
+} // namespace rwb::ui::compare
