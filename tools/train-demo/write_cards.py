@@ -1,10 +1,11 @@
 """Writes the model cards resources/models/<name>.md from the training run's cards.json and the
 `rwb eval --json` results on the held-out set (the CPU engine's figures, not the trainer's).
 
-usage: python3 write_cards.py CARDS_JSON EVAL_JSON [EVAL_COMMAND]
+usage: python3 write_cards.py CARDS_JSON EVAL_JSON GREEDY_EVAL_JSON RWB_BINARY
 """
 import json
 import os
+import subprocess
 import sys
 
 SIZES = {"rwb-demo-small": "96 hidden, 2 layers, 2 heads (1 KV head), FFN 256",
@@ -12,12 +13,17 @@ SIZES = {"rwb-demo-small": "96 hidden, 2 layers, 2 heads (1 KV head), FFN 256",
          "rwb-demo-large": "320 hidden, 6 layers, 5 heads (1 KV head), FFN 896"}
 
 
-def main(cards_path, eval_path, eval_command):
+def by_name(path):
+    return {os.path.basename(r["model"]).removesuffix(".gguf"): r for r in json.load(open(path))}
+
+
+def main(cards_path, eval_path, greedy_path, rwb):
     cards = json.load(open(cards_path))
-    results = {os.path.basename(r["model"]).removesuffix(".gguf"): r for r in json.load(open(eval_path))}
+    results, greedy = by_name(eval_path), by_name(greedy_path)
     out_dir = os.path.join(os.path.dirname(__file__), "../../resources/models")
     for name, card in cards.items():
-        r = results[name]
+        r, g = results[name], greedy[name]
+        info = json.loads(subprocess.check_output([rwb, "info", "--json", os.path.join(out_dir, name + ".gguf")]))
         role = ("Trained directly on the task family (the teacher)." if card["role"] == "teacher" else
                 f"Distilled from {card['teacher']}: supervised on {card['traces']:,} of the teacher's own "
                 "sampled chains of thought (temperature 0.6, top-p 0.95; only traces with the right "
@@ -30,7 +36,7 @@ with a real reasoning model offline and the comparison view shows something true
 | | |
 |---|---|
 | Architecture | Qwen2 ({SIZES[name]}), tied embeddings |
-| Parameters | {r.get('parameters', card.get('parameters', 'see rwb info'))} |
+| Parameters | {info['parameters']:,} |
 | File | `{name}.gguf`, F16, made with `rwb convert` |
 | Vocabulary | 3,072-token byte-level BPE with the R1 special tokens, DeepSeek-R1-Qwen pre-tokenizer |
 | Chat template | the DeepSeek-R1 template (the prompt ends with `<think>\\n`) |
@@ -51,11 +57,14 @@ The held-out problems (`resources/problem_sets/demo-arithmetic-heldout.jsonl`, 3
 424242) are excluded from training.
 
 ## Accuracy
-On the 300 held-out problems with the CPU engine (`{eval_command}`):
+On the 300 held-out problems with the CPU engine,
+`rwb eval -m resources/models/{name}.gguf --set resources/problem_sets/demo-arithmetic-heldout.jsonl`
+(R1 sampling: temperature 0.6, top-p 0.95, seed 0) and with `--temp 0` (greedy):
 
-| Accuracy | mean thinking tokens | mean answer tokens |
-|---|---|---|
-| {100 * r['accuracy']:.1f}% ({round(r['accuracy'] * r['n'])}/{r['n']}) | {r['mean_thinking_tokens']:.1f} | {r['mean_answer_tokens']:.1f} |
+| sampling | Accuracy | 95% interval | mean thinking tokens | mean answer tokens |
+|---|---|---|---|---|
+| temperature 0.6 | {100 * r['accuracy']:.1f}% ({round(r['accuracy'] * r['n'])}/{r['n']}) | {100 * r['accuracy_ci95'][0]:.1f}–{100 * r['accuracy_ci95'][1]:.1f}% | {r['mean_thinking_tokens']:.1f} | {r['mean_answer_tokens']:.1f} |
+| greedy | {100 * g['accuracy']:.1f}% ({round(g['accuracy'] * g['n'])}/{g['n']}) | {100 * g['accuracy_ci95'][0]:.1f}–{100 * g['accuracy_ci95'][1]:.1f}% | {g['mean_thinking_tokens']:.1f} | {g['mean_answer_tokens']:.1f} |
 
 Greedy accuracy in the trainer (transformers, first 150 problems): {100 * card['hf_greedy_accuracy']:.1f}%.
 
@@ -66,4 +75,4 @@ Knows only this task family; anything else gets arithmetic-shaped nonsense. Not 
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], sys.argv[3] if len(sys.argv) > 3 else "rwb eval")
+    main(*sys.argv[1:5])
