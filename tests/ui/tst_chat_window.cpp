@@ -1,0 +1,208 @@
+// The chat window end to end: real widgets offscreen, a real SQLite history in a temporary
+// folder and the real engine on a small `rwb synth` model (random weights, R1 tokens), driven with
+// key presses. Sending streams into a MessageWidget and ends with a stats line; Esc stops and
+// keeps the partial thought; reopening the window on the same file restores the conversation,
+// including an answer cut off by a crash; regenerate adds a branch and ‹ › switches branches.
+#include "app/app_test_models.h"
+#include "chat_window_fixture.h"
+#include "conversations/conversation_list_model.h"
+#include "conversations/conversation_panel.h"
+#include "inference/chat_controller.h"
+#include "message_store.h"
+#include "ui_test_util.h"
+
+#include <QLabel>
+#include <QListView>
+#include <QPushButton>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QToolButton>
+
+using namespace rwb::ui;
+using namespace rwb::ui::test;
+using rwb::app::GenerationSettings;
+using rwb::storage::MessageState;
+using rwb::storage::MessageStore;
+
+class TestChatWindow : public QObject {
+    Q_OBJECT
+private:
+    QTemporaryDir m_dir;
+    QString m_model;
+    QString m_db;
+
+    GenerationSettings quickSettings() const {
+        GenerationSettings g;
+        g.modelPath = m_model;
+        g.temperature = 0.0; // greedy: reproducible text
+        g.contextLength = 2048;
+        g.maxTokens = 48;
+        g.thinkingBudget = 20; // the random model never closes its thought by itself
+        g.threads = 1;
+        return g;
+    }
+
+private slots:
+    void initTestCase() {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("ReasoningWorkbenchTest");
+        QCoreApplication::setApplicationName("tst_chat_window");
+        QVERIFY(m_dir.isValid());
+        QString error;
+        m_model = rwb::test::makeTinyR1Model(m_dir.path(), &error);
+        QVERIFY2(!m_model.isEmpty(), qPrintable(error));
+    }
+
+    void init() {
+        QSettings().clear();
+        m_db = m_dir.filePath(QStringLiteral("%1.sqlite").arg(QTest::currentTestFunction()));
+        saveGenerationSettings(quickSettings());
+    }
+
+    void sendStreamsIntoMessageAndEndsWithStats() {
+        auto w = openWindow(m_db);
+        QVERIFY(w);
+        QSignalSpy delta(w->controller(), &rwb::app::ChatController::thinkingDelta);
+        typeAndSend(*w, "Tell me about primes");
+        QTRY_COMPARE(w->chatView()->messageWidgets().size(), 2);
+        MessageWidget* user = w->chatView()->messageWidgets().at(0);
+        QCOMPARE(user->userText(), QString("Tell me about primes"));
+        QVERIFY(w->chatView()->promptEditor()->text().isEmpty()); // sent, editor cleared
+        MessageWidget* reply = lastMessage(*w);
+        QCOMPARE(reply->role(), MessageWidget::Role::Assistant);
+        QTRY_VERIFY_WITH_TIMEOUT(!reply->isGenerating(), 30000);
+        QVERIFY(delta.count() > 0); // it streamed, not one block at the end
+        // The thinking budget closed the thought: the block collapsed with its figures.
+        QVERIFY2(reply->thinkingBlock()->headerText().startsWith("Thought for"),
+                 qPrintable(reply->thinkingBlock()->headerText()));
+        QVERIFY(!reply->thinkingBlock()->thinkingText().isEmpty());
+        QVERIFY(!shownAnswer(reply).isEmpty());
+        const QString stats = reply->statsText();
+        QVERIFY2(stats.contains("tok/s") && stats.contains("thinking"), qPrintable(stats));
+        QCOMPARE(w->chatView()->sendButton()->text(), QString("Send"));
+        // The new conversation is listed, named after the prompt, and selected.
+        auto* list = w->conversationPanel()->model();
+        QTRY_COMPARE(list->rowCount(), 1);
+        QCOMPARE(list->index(0).data().toString(), QString("Tell me about primes"));
+        QCOMPARE(w->conversationPanel()->currentConversation(), w->chatView()->conversationId());
+    }
+
+    void escStopsAndKeepsPartialThought() {
+        GenerationSettings g = quickSettings();
+        g.maxTokens = 0; // until the context is full: seconds, plenty of time to stop
+        g.thinkingBudget = 0;
+        saveGenerationSettings(g);
+        qint64 conversation = 0;
+        QString partial;
+        {
+            auto w = openWindow(m_db);
+            QVERIFY(w);
+            typeAndSend(*w, "Think for a long time");
+            QTRY_COMPARE(w->chatView()->messageWidgets().size(), 2);
+            MessageWidget* reply = lastMessage(*w);
+            QTRY_VERIFY_WITH_TIMEOUT(!reply->thinkingBlock()->thinkingText().isEmpty(), 20000);
+            QCOMPARE(w->chatView()->sendButton()->text(), QString("Stop"));
+            QTest::keyClick(w.get(), Qt::Key_Escape);
+            QTRY_VERIFY_WITH_TIMEOUT(!reply->isGenerating(), 5000);
+            QVERIFY(reply->isInterrupted());
+            partial = reply->thinkingBlock()->thinkingText();
+            QVERIFY(!partial.isEmpty());
+            QVERIFY2(reply->thinkingBlock()->headerText().startsWith("Thinking stopped"),
+                     qPrintable(reply->thinkingBlock()->headerText()));
+            QCOMPARE(w->chatView()->sendButton()->text(), QString("Send"));
+            conversation = w->chatView()->conversationId();
+        }
+        // Stored as interrupted with exactly the text that was shown.
+        MessageStore store;
+        QVERIFY(store.open(m_db));
+        const auto path = store.visiblePath(conversation);
+        QCOMPARE(path.size(), 2);
+        QCOMPARE(path[1].state, MessageState::Interrupted);
+        QCOMPARE(path[1].reasoning, partial);
+        store.close();
+
+        // Reopened: the list has it; selecting it shows the stopped thought again.
+        auto w = openWindow(m_db);
+        QVERIFY(w);
+        auto* list = w->conversationPanel()->model();
+        QTRY_COMPARE(list->rowCount(), 1);
+        QListView* view = w->conversationPanel()->listView();
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                          view->visualRect(list->index(0)).center());
+        QTRY_COMPARE(w->chatView()->messageWidgets().size(), 2);
+        MessageWidget* reply = lastMessage(*w);
+        QCOMPARE(w->chatView()->messageWidgets().at(0)->userText(),
+                 QString("Think for a long time"));
+        QVERIFY(reply->isInterrupted());
+        QCOMPARE(reply->thinkingBlock()->thinkingText(), partial);
+    }
+
+    void reopenRestoresAnswerCutOffByACrash() {
+        qint64 conversation = 0;
+        {
+            // A reply left "streaming" in the file, as a killed app leaves it.
+            MessageStore store;
+            QVERIFY(store.open(m_db));
+            auto seeded = seedConversation(store, "Crashed chat", "What is 2+2?", "It is",
+                                           "Adding two and two");
+            QVERIFY(seeded.assistantId);
+            auto bot = store.message(seeded.assistantId);
+            QVERIFY(store.deleteMessage(seeded.assistantId));
+            bot->id = 0;
+            bot->uuid.clear();
+            bot->state = MessageState::Streaming;
+            QVERIFY(store.addMessage(*bot) > 0);
+            conversation = seeded.id;
+        }
+        auto w = openWindow(m_db);
+        QVERIFY(w);
+        auto* list = w->conversationPanel()->model();
+        QTRY_COMPARE(list->rowCount(), 1);
+        QCOMPARE(list->index(0).data().toString(), QString("Crashed chat"));
+        QListView* view = w->conversationPanel()->listView();
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                          view->visualRect(list->index(0)).center());
+        QTRY_COMPARE(w->chatView()->messageWidgets().size(), 2);
+        QCOMPARE(w->chatView()->conversationId(), conversation);
+        MessageWidget* reply = lastMessage(*w);
+        QVERIFY(reply->isInterrupted());
+        QCOMPARE(shownAnswer(reply), QString("It is"));
+        QCOMPARE(reply->thinkingBlock()->thinkingText(), QString("Adding two and two"));
+        QVERIFY(!reply->isGenerating());
+    }
+
+    void regenerateAddsBranchAndArrowsSwitch() {
+        GenerationSettings g = quickSettings();
+        g.temperature = 1.0; // sampled: the second reply differs from the first
+        g.seed = -1;
+        saveGenerationSettings(g);
+        auto w = openWindow(m_db);
+        QVERIFY(w);
+        typeAndSend(*w, "Pick a number");
+        QTRY_COMPARE(w->chatView()->messageWidgets().size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(!lastMessage(*w)->isGenerating(), 30000);
+        const QString first = lastMessage(*w)->thinkingBlock()->thinkingText();
+
+        auto* regenerate = lastMessage(*w)->findChild<QToolButton*>("regenerateButton");
+        QVERIFY(regenerate && regenerate->isVisible());
+        QTest::mouseClick(regenerate, Qt::LeftButton);
+        QTRY_VERIFY_WITH_TIMEOUT(lastMessage(*w)->branchLabel() == "2/2", 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!lastMessage(*w)->isGenerating(), 30000);
+        QCOMPARE(w->chatView()->messageWidgets().size(), 2);
+        const QString second = lastMessage(*w)->thinkingBlock()->thinkingText();
+        QVERIFY(second != first);
+
+        auto* prev = lastMessage(*w)->findChild<QToolButton*>("previousBranchButton");
+        QVERIFY(prev);
+        QTest::mouseClick(prev, Qt::LeftButton);
+        QTRY_COMPARE(lastMessage(*w)->branchLabel(), QString("1/2"));
+        QCOMPARE(lastMessage(*w)->thinkingBlock()->thinkingText(), first);
+        auto* next = lastMessage(*w)->findChild<QToolButton*>("nextBranchButton");
+        QTest::mouseClick(next, Qt::LeftButton);
+        QTRY_COMPARE(lastMessage(*w)->branchLabel(), QString("2/2"));
+        QCOMPARE(lastMessage(*w)->thinkingBlock()->thinkingText(), second);
+    }
+};
+
+QTEST_MAIN(TestChatWindow)
+#include "tst_chat_window.moc"
