@@ -5,6 +5,7 @@
 #include "chat/render/latex_to_html.h"
 #include "chat/render/markdown_renderer.h"
 
+#include <QRegularExpression>
 #include <QTextBlock>
 #include <QTextCursor>
 #include <QTextDocument>
@@ -117,6 +118,32 @@ private slots:
         QCOMPARE(segs[0].text, QString("```\nx\n```"));
         QCOMPARE(segs[2].language, QString("sh"));
         QCOMPARE(segs[2].text, QString("ls -l"));
+    }
+
+    void longProseIsCutAtParagraphs() {
+        QString md;
+        for (int i = 0; i < 40; ++i)
+            md += QString("Paragraph %1 says something long enough to matter here.\n\n").arg(i);
+        QString list;
+        for (int i = 1; i <= 60; ++i)
+            list += QString("%1. item number %1 of a long list\n\n").arg(i);
+        const QString math = "$$\na + b\n\n= c\n$$\n\n";
+        const QString all = md + list + math + md;
+        const auto segs = splitAnswerSegments(all);
+        QVERIFY(segs.size() >= 3);
+        QString joined;
+        for (const auto& s : segs) {
+            QCOMPARE(s.kind, AnswerSegment::Kind::Text);
+            joined += s.text;
+            // Never inside the list (items would renumber) or the display math.
+            static const QRegularExpression laterItem("^([2-9]|[1-9][0-9])\\. item");
+            QVERIFY2(!laterItem.match(s.text).hasMatch(), qPrintable(s.text.left(40)));
+            QCOMPARE(s.text.count("$$") % 2, 0);
+        }
+        QCOMPARE(joined, all);
+        // Growing the text keeps the earlier cuts (streaming re-renders only the tail).
+        const auto more = splitAnswerSegments(all + "Another paragraph.");
+        for (qsizetype i = 0; i + 1 < segs.size(); ++i) QCOMPARE(more.at(i), segs.at(i));
     }
 
     void lexerNames() {

@@ -1,10 +1,13 @@
 #include "chat/render/answer_segments.h"
 
+#include <QRegularExpression>
 #include <QStringList>
 
 namespace rwb::ui {
 
 namespace {
+
+constexpr qsizetype kChunkChars = 1500;
 
 struct Fence {
     QChar ch;
@@ -56,12 +59,48 @@ QString dedent(const QString& line, int indent) {
     return line.mid(i);
 }
 
-void pushText(QList<AnswerSegment>& out, const QString& text) {
+void pushOneText(QList<AnswerSegment>& out, const QString& text) {
     if (text.trimmed().isEmpty()) return;
     AnswerSegment s;
     s.kind = AnswerSegment::Kind::Text;
     s.text = text;
     out.append(s);
+}
+
+bool startsListItem(const QString& line) {
+    static const QRegularExpression marker(QStringLiteral("^([-*+]|[0-9]{1,9}[.)])(\\s|$)"));
+    return marker.match(line).hasMatch();
+}
+
+// Long prose is cut at paragraph boundaries into several Text segments so that streaming
+// re-renders only the last one. A cut needs: a blank line, a next line that starts a new
+// top-level block (not indented, not a list item, so lists keep their numbering), and no
+// display math left open ($$ / \[).
+void pushText(QList<AnswerSegment>& out, const QString& text) {
+    const QStringList lines = text.split(QLatin1Char('\n'));
+    qsizetype chunkStart = 0; // offset in `text`
+    qsizetype offset = 0;
+    int dollarPairs = 0;
+    int openBrackets = 0;
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString& line = lines.at(i);
+        dollarPairs += int(line.count(QStringLiteral("$$")));
+        openBrackets +=
+            int(line.count(QStringLiteral("\\["))) - int(line.count(QStringLiteral("\\]")));
+        const qsizetype next = offset + line.size() + 1;
+        const bool blank = line.trimmed().isEmpty();
+        if (blank && i + 1 < lines.size() && next - chunkStart >= kChunkChars) {
+            const QString& following = lines.at(i + 1);
+            const bool newBlock =
+                !following.isEmpty() && !following.at(0).isSpace() && !startsListItem(following);
+            if (newBlock && dollarPairs % 2 == 0 && openBrackets <= 0) {
+                pushOneText(out, text.mid(chunkStart, next - chunkStart));
+                chunkStart = next;
+            }
+        }
+        offset = next;
+    }
+    pushOneText(out, text.mid(chunkStart));
 }
 
 } // namespace

@@ -18,8 +18,10 @@ struct AnswerSegment {
     bool operator==(const AnswerSegment&) const = default;
 };
 
-// Fences: ``` or ~~~ (3 or more), indented by up to 3 spaces, closed by the same character
-// repeated at least as often. Text segments that are only whitespace are dropped.
+// Fences: ``` or ~~~ (3 or more), closed by the same character repeated at least as often.
+// Text segments that are only whitespace are dropped; long prose (> ~1500 characters) is
+// cut at paragraph boundaries into several Text segments (never inside a list or display
+// math), so that a streaming answer re-renders only its last segment.
 QList<AnswerSegment> splitAnswerSegments(const QString& markdown);
 
 } // namespace rwb::ui
