@@ -121,6 +121,11 @@ void ChatController::stop(qint64 conversationId) {
     for (quint64 tag : endNow) endTurn(tag);
 }
 
+void ChatController::wrapUp(qint64 conversationId) {
+    auto it = m_workers.find(conversationId);
+    if (it != m_workers.end() && isBusy(conversationId)) it->second->worker()->wrapUp();
+}
+
 void ChatController::preloadModel(qint64 conversationId) {
     InferenceWorker* worker = workerFor(conversationId).worker();
     QMetaObject::invokeMethod(worker, [worker, tag = nextRequestId(), settings = m_settings] {
@@ -194,6 +199,11 @@ void ChatController::connectWorker(qint64 conversationId, InferenceThread& threa
     connect(w, &InferenceWorker::delta, this, &ChatController::onDelta);
     connect(w, &InferenceWorker::thinkingFinished, this, &ChatController::onThinkingFinished);
     connect(w, &InferenceWorker::statsUpdated, this, &ChatController::onStats);
+    connect(w, &InferenceWorker::thoughtLooping, this, [this](quint64 tag) {
+        PendingTurn* turn = turnByTag(tag);
+        if (turn && turn->step == PendingTurn::Step::Generating)
+            emit thoughtLooping(turn->conversationId, turn->assistant.id);
+    });
     connect(w, &InferenceWorker::finished, this, &ChatController::onFinished);
 }
 

@@ -76,6 +76,9 @@ public slots:
     // Stops the conversation's turn (0: every turn). The generation ends within a token or so
     // (well under 100 ms on the bundled models); its text is kept and marked interrupted.
     void stop(qint64 conversationId = 0);
+    // Closes the conversation's live thought now and makes the model answer (the loop guard's
+    // "Wrap up"); no effect once the answer has started.
+    void wrapUp(qint64 conversationId);
     // Loads the configured model ahead of the first send (e.g. after a model switch).
     void preloadModel(qint64 conversationId = 0);
     // Drops the conversation's worker and session (e.g. when it is deleted); stops it first.
@@ -88,6 +91,9 @@ signals:
     void thinkingDelta(qint64 conversationId, qint64 messageId, const QString& text);
     void thinkingFinished(qint64 conversationId, qint64 messageId, double seconds,
                           qint64 thoughtTokens);
+    // The live thought keeps repeating itself (once per reply). With settings().autoWrapUp it
+    // is wrapped up at once; otherwise the UI may offer wrapUp().
+    void thoughtLooping(qint64 conversationId, qint64 messageId);
     void answerDelta(qint64 conversationId, qint64 messageId, const QString& text);
     void statsUpdated(qint64 conversationId, qint64 messageId, const rwb::app::StreamStats& stats);
     // The reply as stored at the end (texts, state, figures).

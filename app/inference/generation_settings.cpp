@@ -81,6 +81,7 @@ GenerationSettings GenerationSettings::load(QSettings& s) {
     Backend b = g.backend;
     if (parseBackend(s.value(QStringLiteral("backend")).toString(), &b)) g.backend = b;
     g.gpuLayers = readNumber(s, "gpuLayers", g.gpuLayers);
+    g.autoWrapUp = s.value(QStringLiteral("autoWrapUp"), g.autoWrapUp).toBool();
     s.endGroup();
     return g;
 }
@@ -99,6 +100,7 @@ void GenerationSettings::save(QSettings& s) const {
     s.setValue(QStringLiteral("threads"), threads);
     s.setValue(QStringLiteral("backend"), backendName(backend));
     s.setValue(QStringLiteral("gpuLayers"), gpuLayers);
+    s.setValue(QStringLiteral("autoWrapUp"), autoWrapUp);
     s.endGroup();
 }
 

@@ -29,6 +29,7 @@ struct GenerationSettings {
     int threads = 0;          // 0: the machine's physical cores
     Backend backend = Backend::Auto; // passed through; only the CPU backend exists so far
     int gpuLayers = -1;              // -1: all layers on the GPU (when a GPU backend runs)
+    bool autoWrapUp = false;         // a looping thought is closed at once (else only reported)
 
     static GenerationSettings r1Defaults() { return {}; }
 

@@ -2,6 +2,7 @@
 #include "inference/inference_worker.h"
 
 #include "inference/delta_batcher.h"
+#include "inference/loop_detector.h"
 #include "inference/model_cache.h"
 #include "inference/prompt_builder.h"
 #include "models/model_locator.h"
@@ -77,11 +78,13 @@ bool InferenceWorker::ensureSession(quint64 tag, const GenerationSettings& setti
                          .arg(QString::fromStdString((*loaded)->tokenizer_status().message()));
             return false;
         }
-        if (auto sp = rwb::find_r1_special_tokens(*(*loaded)->tokenizer()); !sp) {
+        auto special = rwb::find_r1_special_tokens(*(*loaded)->tokenizer());
+        if (!special) {
             *error = QStringLiteral("Not an R1 chat model (%1)")
-                         .arg(QString::fromStdString(sp.message()));
+                         .arg(QString::fromStdString(special.message()));
             return false;
         }
+        m_thinkClose = special->think_close;
         std::lock_guard lock(m_sessionMutex);
         m_session.reset(); // it holds the old model
         m_model = *loaded;
@@ -153,9 +156,12 @@ void InferenceWorker::generate(GenerationRequest request) {
     stats.promptTokens = qint64(prompt->size());
     stats.thinking = true;
     DeltaBatcher batcher;
+    ThoughtLoopDetector loop;
     QElapsedTimer sinceFirst;
     bool thoughtEnded = false;
+    rwb::TokenId lastId = -1;
     const quint64 tag = request.tag;
+    const bool autoWrapUp = request.settings.autoWrapUp;
 
     const auto sendBatch = [&](TextDelta d) {
         if (d.isEmpty()) return;
@@ -165,6 +171,18 @@ void InferenceWorker::generate(GenerationRequest request) {
                                     : 0;
         emit delta(tag, d.thinking, d.answer);
         emit statsUpdated(tag, stats);
+        if (!thoughtEnded && loop.add(d.thinking)) {
+            emit thoughtLooping(tag);
+            if (autoWrapUp) m_wrapUp.store(true);
+        }
+    };
+    const auto endThought = [&] {
+        // The thought so far goes out before the phase change, at once.
+        stats.thinking = false;
+        thoughtEnded = true;
+        stats.thinkingSeconds = sinceFirst.isValid() ? double(sinceFirst.nsecsElapsed()) / 1e9 : 0;
+        sendBatch(batcher.take());
+        emit thinkingFinished(tag, stats.thinkingSeconds, stats.thinkingTokens);
     };
 
     const auto onToken = [&](const rwb::GeneratedToken& g) -> bool {
@@ -174,6 +192,7 @@ void InferenceWorker::generate(GenerationRequest request) {
                 stats.timeToFirstTokenMs = double(clock.nsecsElapsed()) / 1e6;
             }
             (g.thinking ? stats.thinkingTokens : stats.answerTokens)++;
+            lastId = g.id;
         }
         for (const rwb::ReasoningChunk& c : g.chunks) {
             const QString text = QString::fromStdString(c.text);
@@ -189,17 +208,12 @@ void InferenceWorker::generate(GenerationRequest request) {
             case rwb::ReasoningChunk::Kind::ThinkingStarted:
                 break;
             case rwb::ReasoningChunk::Kind::ThinkingEnded:
-                // The thought so far goes out before the phase change, at once.
-                stats.thinking = false;
-                thoughtEnded = true;
-                stats.thinkingSeconds =
-                    sinceFirst.isValid() ? double(sinceFirst.nsecsElapsed()) / 1e9 : 0;
-                sendBatch(batcher.take());
-                emit thinkingFinished(tag, stats.thinkingSeconds, stats.thinkingTokens);
+                endThought();
                 break;
             }
         }
         sendBatch(batcher.takeIfDue());
+        if (!thoughtEnded && m_wrapUp.load(std::memory_order_relaxed)) return false;
         return !m_cancelled.load(std::memory_order_relaxed);
     };
 
@@ -212,8 +226,35 @@ void InferenceWorker::generate(GenerationRequest request) {
     auto result = m_session->generate(*prompt, params, onToken);
     sendBatch(batcher.take());
     if (!result) return fail(QString::fromStdString(result.message()));
+    rwb::GenerationStats st = *result;
 
-    const rwb::GenerationStats& st = *result;
+    // Wrap up: the loop stopped inside the thought; feed "</think>" after the last token and
+    // generate the answer from there (the cache keeps everything before, so this costs one step).
+    if (st.stop == rwb::StopReason::Callback && !thoughtEnded && m_wrapUp.load() &&
+        !m_cancelled.load()) {
+        std::vector<rwb::TokenId> more = m_session->tokens();
+        if (lastId >= 0) more.push_back(lastId);
+        more.push_back(m_thinkClose);
+        endThought();
+        if (qint64(more.size()) < m_session->n_ctx()) {
+            rwb::GenerationParams answer = params;
+            answer.start_in_thought = false;
+            answer.thinking_budget = 0;
+            if (params.max_tokens >= 0)
+                answer.max_tokens = std::max<int64_t>(0, params.max_tokens - st.generated_tokens);
+            auto rest = m_session->generate(more, answer, onToken);
+            sendBatch(batcher.take());
+            if (!rest) return fail(QString::fromStdString(rest.message()));
+            st.generated_tokens += rest->generated_tokens;
+            st.answer_tokens += rest->answer_tokens;
+            st.thinking_tokens += rest->thinking_tokens;
+            st.generation_seconds += rest->prompt_seconds + rest->generation_seconds;
+            st.stop = rest->stop;
+        } else {
+            st.stop = rwb::StopReason::ContextFull;
+        }
+        st.forced_think_close = true;
+    }
     stats.reusedPromptTokens = st.reused_tokens;
     stats.thinkingTokens = st.thinking_tokens;
     stats.answerTokens = st.answer_tokens;

@@ -30,7 +30,13 @@ public:
     // clearCancel(). The caller clears before queueing a new request, so a stop() that races with
     // the queued request is never lost.
     void cancel();
-    void clearCancel() { m_cancelled.store(false); }
+    void clearCancel() {
+        m_cancelled.store(false);
+        m_wrapUp.store(false);
+    }
+    // Thread-safe: close the running thought now ("</think>" is fed after the last token) and
+    // let the model answer. No effect once the answer has started. Cleared by clearCancel().
+    void wrapUp() { m_wrapUp.store(true); }
     bool isCancelled() const { return m_cancelled.load(); }
 
 public slots:
@@ -46,6 +52,9 @@ signals:
     void modelReady(quint64 tag, const QString& path, const QString& modelName);
     void delta(quint64 tag, const QString& thinking, const QString& answer);
     void thinkingFinished(quint64 tag, double seconds, qint64 thoughtTokens);
+    // The live thought repeats itself (ThoughtLoopDetector); sent once per generation. With
+    // settings.autoWrapUp the thought is then wrapped up at once.
+    void thoughtLooping(quint64 tag);
     void statsUpdated(quint64 tag, const rwb::app::StreamStats& stats);
     void finished(quint64 tag, const rwb::app::GenerationOutcome& outcome);
     void failed(quint64 tag, const QString& error); // one line for the user
@@ -55,12 +64,14 @@ private:
 
     std::shared_ptr<const rwb::Model> m_model;
     QString m_modelPath;
+    rwb::TokenId m_thinkClose = -1; // "</think>" in the model's vocabulary
     std::unique_ptr<rwb::Session> m_session;
     int m_sessionContext = 0;
     int m_sessionThreads = -1;
 
     std::mutex m_sessionMutex;            // guards m_session against cancel() from other threads
     std::atomic<bool> m_cancelled{false}; // set by cancel(), cleared by clearCancel()
+    std::atomic<bool> m_wrapUp{false};    // set by wrapUp(), cleared by clearCancel()
 };
 
 // The worker on its own QThread. Destruction cancels what runs and joins the thread.

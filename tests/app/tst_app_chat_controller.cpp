@@ -63,6 +63,7 @@ class TestChatController : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
     QString m_model;
+    QString m_slower; // for tests that stop or wrap up a generation midway
 
     GenerationSettings fastSettings() const {
         GenerationSettings g;
@@ -80,6 +81,8 @@ private slots:
         QString error;
         m_model = rwb::test::makeTinyR1Model(m_dir.path(), &error);
         QVERIFY2(!m_model.isEmpty(), qPrintable(error));
+        m_slower = rwb::test::makeSlowerR1Model(m_dir.path(), &error);
+        QVERIFY2(!m_slower.isEmpty(), qPrintable(error));
     }
 
     void sendStreamsInBatchesIntoStorage() {
@@ -153,7 +156,9 @@ private slots:
         Fixture f;
         QVERIFY(f.open(m_dir.path(), "stop"));
         auto controller = std::make_unique<ChatController>(f.storage->worker());
-        controller->setSettings(fastSettings()); // no limit: runs until the context is full
+        GenerationSettings g = fastSettings(); // no limit: runs until the context is full
+        g.modelPath = m_slower;
+        controller->setSettings(g);
         QSignalSpy thinking(controller.get(), &ChatController::thinkingDelta);
         QSignalSpy interrupted(controller.get(), &ChatController::generationInterrupted);
         QSignalSpy finished(controller.get(), &ChatController::generationFinished);
@@ -191,6 +196,31 @@ private slots:
         QCOMPARE(saved->state, MessageState::Interrupted);
         QCOMPARE(saved->reasoning, reply.reasoning);
         QCOMPARE(store.visiblePath(f.conversationId).size(), 2);
+    }
+
+    void wrapUpClosesTheThoughtAndTheReplyIsStored() {
+        Fixture f;
+        QVERIFY(f.open(m_dir.path(), "wrapup"));
+        ChatController controller(f.storage->worker());
+        GenerationSettings g = fastSettings();
+        g.modelPath = m_slower;
+        g.maxTokens = 300;
+        controller.setSettings(g);
+        QSignalSpy thinking(&controller, &ChatController::thinkingDelta);
+        QSignalSpy answer(&controller, &ChatController::answerDelta);
+        QSignalSpy thought(&controller, &ChatController::thinkingFinished);
+        QSignalSpy finished(&controller, &ChatController::generationFinished);
+        QVERIFY(controller.send(f.conversationId, "Think first."));
+        QTRY_VERIFY_WITH_TIMEOUT(thinking.size() >= 2, 30000);
+        controller.wrapUp(f.conversationId);
+        QTRY_VERIFY_WITH_TIMEOUT(finished.size() == 1, 30000);
+        QCOMPARE(thought.size(), 1);
+        const auto reply = finished[0][0].value<Message>();
+        QVERIFY(reply.thinkingTokens < 300);
+        QVERIFY(reply.thinkingTokens + reply.answerTokens <= 300);
+        QCOMPARE(joined(thinking, 2), reply.reasoning);
+        QCOMPARE(joined(answer, 2), reply.answer);
+        QVERIFY(!reply.answer.isEmpty());
     }
 
     void regenerateAddsASiblingReply() {
@@ -312,7 +342,9 @@ private slots:
         Fixture f;
         QVERIFY(f.open(m_dir.path(), "busy"));
         ChatController controller(f.storage->worker());
-        controller.setSettings(fastSettings());
+        GenerationSettings g = fastSettings();
+        g.modelPath = m_slower;
+        controller.setSettings(g);
         QSignalSpy failed(&controller, &ChatController::generationFailed);
         QSignalSpy interrupted(&controller, &ChatController::generationInterrupted);
         QSignalSpy created(&controller, &ChatController::messageCreated);
