@@ -40,6 +40,7 @@ private slots:
         g.threads = 6;
         g.backend = Backend::Cuda;
         g.gpuLayers = 20;
+        g.autoWrapUp = true;
         {
             QSettings s(ini, QSettings::IniFormat);
             g.save(s);
