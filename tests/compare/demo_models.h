@@ -7,10 +7,13 @@
 
 namespace compare_test {
 
+// RWB_DEMO_MODEL_DIR overrides the folder (e.g. a copy while resources/models is moved aside).
 inline QStringList demoModels() {
+    QString dir = qEnvironmentVariable("RWB_DEMO_MODEL_DIR");
+    if (dir.isEmpty()) dir = QStringLiteral(RWB_SOURCE_DIR "/resources/models");
     QStringList out;
     for (const char* size : {"small", "medium", "large"})
-        out.append(QStringLiteral(RWB_SOURCE_DIR "/resources/models/rwb-demo-%1.gguf").arg(size));
+        out.append(dir + QStringLiteral("/rwb-demo-%1.gguf").arg(size));
     return out;
 }
 

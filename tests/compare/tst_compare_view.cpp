@@ -2,7 +2,8 @@
 // stream a thought and an answer and finish with stats; the metrics table is filled; the
 // answers agree on 124; a column stops alone; "Send again" uses a new seed; with a memory
 // budget for one model at a time the others wait for memory first; the thought diff marks a
-// divergence; "Continue in chat" hands over a column's reply.
+// divergence; "Continue in chat" hands over a column's reply. With RWB_SCREENSHOT_DIR set it
+// saves a screenshot of the view.
 #include "compare/compare_column.h"
 #include "compare/compare_view.h"
 #include "compare/thought_diff_view.h"
@@ -82,6 +83,8 @@ private slots:
 
         // Thought diff of the small and large model.
         view.showDiff(0, 2);
+        if (const QByteArray dir = qgetenv("RWB_SCREENSHOT_DIR"); !dir.isEmpty())
+            view.grab().save(QString::fromLocal8Bit(dir) + "/compare-view.png");
         QVERIFY(!view.diffView()->diff().leftParagraphs.isEmpty());
         QVERIFY(view.diffView()->summaryText().contains("divergence") ||
                 view.diffView()->summaryText().contains("identical"));

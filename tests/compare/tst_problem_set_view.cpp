@@ -1,0 +1,139 @@
+// The problem-set view offscreen on the three demo models: a budget sweep runs in the
+// background with progress and ETA, is paused from the button and resumed, fills the results
+// (accuracy with a Wilson interval per model and budget), the drill-down shows a problem's
+// reasoning, the charts have a line per model, and CSV and self-contained HTML exports are
+// written. With RWB_SCREENSHOT_DIR set it also saves screenshots of the view and the charts.
+#include "compare/html_report.h"
+#include "compare/problem_set_view.h"
+
+#include "demo_models.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QFile>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QSpinBox>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTextBrowser>
+#include <QtTest>
+
+using namespace rwb::ui::compare;
+using namespace compare_test;
+
+class TestProblemSetView : public QObject {
+    Q_OBJECT
+    QTemporaryDir tmp_;
+
+private slots:
+    void sweep_pause_resume_results_charts_export() {
+        if (!haveDemoModels()) QSKIP("the demo models are not in resources/models");
+        ProblemSetView view;
+        view.resize(1400, 900);
+        view.show();
+        view.setDatabasePath(tmp_.filePath("runs.sqlite"));
+        view.setAvailableModels(demoModels());
+        view.setSetPath(kHeldOutSet);
+        view.limitSpin()->setValue(6);
+        view.seedSpin()->setValue(3);
+        view.samplesSpin()->setValue(2);
+        view.budgetsEdit()->setText("16, 64");
+        view.setExtraSettings(2, 96, 1024);
+
+        QSignalSpy finished(&view, &ProblemSetView::runFinished);
+        int seen = 0;
+        connect(&view, &ProblemSetView::sampleFinished, this, [&] {
+            if (++seen == 10) view.pauseButton()->click();
+        });
+        QVERIFY(view.start());
+        QVERIFY(view.isRunning());
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.last()[1].toBool(), false); // paused
+        QCOMPARE(view.pauseButton()->text(), QString("Resume"));
+        QVERIFY(view.progressBar()->value() < view.progressBar()->maximum());
+        view.pauseButton()->click(); // resume
+        QVERIFY(finished.wait(240000));
+        QCOMPARE(finished.last()[1].toBool(), true);
+        const int total = 3 * 2 * 6 * 2; // models x budgets x problems x samples
+        QCOMPARE(view.progressBar()->maximum(), total);
+        QCOMPARE(view.progressBar()->value(), total);
+        QCOMPARE(view.etaLabel()->text(), QString("done"));
+
+        QTableWidget* r = view.resultsTable();
+        QCOMPARE(r->rowCount(), 6); // 3 models x 2 budgets
+        for (int i = 0; i < 6; ++i) {
+            QCOMPARE(r->item(i, 2)->text(), QString("6"));
+            QVERIFY(r->item(i, 3)->text().endsWith('%'));
+            QVERIFY(r->item(i, 4)->text().contains(" – "));
+        }
+        QCOMPARE(r->item(0, 1)->text(), QString("16"));
+        QCOMPARE(r->item(1, 1)->text(), QString("64"));
+
+        QCOMPARE(view.problemsTable()->rowCount(), 6);
+        view.drillDown(0);
+        QVERIFY(view.reasoningView()->toPlainText().contains("rwb-demo-large"));
+        QVERIFY(view.reasoningView()->toPlainText().size() > 100);
+
+        const QVector<QChartView*> charts = view.chartViews();
+        QCOMPARE(charts.size(), 4);
+        QCOMPARE(charts[1]->chart()->series().size(), 3); // a line per model over budgets
+        auto* line = qobject_cast<QLineSeries*>(charts[1]->chart()->series()[0]);
+        QVERIFY(line);
+        QCOMPARE(line->count(), 2);
+        QCOMPARE(charts[0]->chart()->series().size(), 1);
+
+        const QString csv = tmp_.filePath("r.csv"), html = tmp_.filePath("r.html");
+        QVERIFY(view.exportCsv(csv));
+        QVERIFY(view.exportHtml(html));
+        QFile c(csv), h(html);
+        QVERIFY(c.open(QIODevice::ReadOnly) && h.open(QIODevice::ReadOnly));
+        const QString csvText = QString::fromUtf8(c.readAll());
+        QCOMPARE(csvText.count('\n'), 7);
+        QVERIFY(csvText.contains("rwb-demo-medium,"));
+        const QString htmlText = QString::fromUtf8(h.readAll());
+        QCOMPARE(htmlText.count("data:image/svg+xml;base64,"), 4);
+        QVERIFY(htmlText.contains("95% CI"));
+        QVERIFY(!htmlText.contains("src='http")); // self-contained
+        QVERIFY(htmlText.contains("demo-000"));
+
+        // A second view on the same database reopens the finished run with the same results.
+        ProblemSetView reopened;
+        reopened.setDatabasePath(tmp_.filePath("runs.sqlite"));
+        QSignalSpy again(&reopened, &ProblemSetView::runFinished);
+        QVERIFY(reopened.resume(view.runId()));
+        QVERIFY(again.wait(30000));
+        QCOMPARE(reopened.resultsTable()->rowCount(), 6);
+        for (int i = 0; i < 6; ++i)
+            QCOMPARE(reopened.resultsTable()->item(i, 3)->text(), r->item(i, 3)->text());
+
+        if (const QByteArray dir = qgetenv("RWB_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            view.grab().save(QString::fromLocal8Bit(dir) + "/compare-problem-set.png");
+            for (int i = 0; i < 4; ++i) {
+                charts[i]->resize(640, 420);
+                charts[i]->grab().save(QString::fromLocal8Bit(dir) +
+                                       QStringLiteral("/compare-chart-%1.png").arg(i + 1));
+            }
+        }
+    }
+
+    void bad_settings_are_refused() {
+        ProblemSetView view;
+        view.setDatabasePath(tmp_.filePath("bad.sqlite"));
+        view.setAvailableModels(demoModels());
+        QVERIFY(!view.start()); // no set
+        QVERIFY(view.statusText().contains("problem set"));
+        view.setSetPath(kHeldOutSet);
+        view.budgetsEdit()->setText("lots");
+        QVERIFY(!view.start());
+        QVERIFY(view.statusText().contains("budget"));
+        QVERIFY(!view.resume(12345));
+    }
+};
+
+QTEST_MAIN(TestProblemSetView)
+#include "tst_problem_set_view.moc"
