@@ -31,8 +31,12 @@ std::vector<fs::path> cuda_module_candidates() {
         out.push_back(bin.parent_path() / "lib" / "reasoning-workbench" / "librwb_cuda.so");
         out.push_back(bin / "librwb_cuda.so");
     }
-#ifdef RWB_CUDA_BUILD_MODULE_DIR
-    out.push_back(fs::path(RWB_CUDA_BUILD_MODULE_DIR) / "librwb_cuda.so");
+#if defined(RWB_CUDA_BUILD_MODULE_DIR) && defined(RWB_BUILD_TREE_DIR)
+    // The build folder's module, for binaries running from that build folder only: an installed
+    // copy reports what is installed next to it.
+    const std::string build_tree = RWB_BUILD_TREE_DIR;
+    if (!ec && exe.string().rfind(build_tree + "/", 0) == 0)
+        out.push_back(fs::path(RWB_CUDA_BUILD_MODULE_DIR) / "librwb_cuda.so");
 #endif
     return out;
 }
