@@ -4,6 +4,7 @@
 // a sibling reply and edit-and-resend a sibling prompt (new branches, shown as current); a bad
 // model path is one line and writes nothing; a busy conversation refuses a second turn.
 #include "app_test_models.h"
+#include "chat_fixture.h"
 #include "inference/chat_controller.h"
 #include "message_store.h"
 #include "models/model_locator.h"
@@ -18,46 +19,8 @@
 
 using namespace rwb::app;
 using namespace rwb::storage;
-
-namespace {
-
-// One database file with one conversation, opened by a StorageThread.
-struct Fixture {
-    QString dbPath;
-    qint64 conversationId = 0;
-    QVector<qint64> more; // further conversations, when asked for
-    std::unique_ptr<StorageThread> storage;
-
-    bool open(const QString& dir, const QString& name, int extra = 0) {
-        dbPath = QDir(dir).filePath(name + ".sqlite");
-        {
-            MessageStore store;
-            if (!store.open(dbPath)) return false;
-            Conversation c;
-            c.title = name;
-            conversationId = store.createConversation(c);
-            for (int i = 0; i < extra; ++i) {
-                Conversation o;
-                o.title = name + QString::number(i);
-                more << store.createConversation(o);
-            }
-        }
-        storage = std::make_unique<StorageThread>();
-        QSignalSpy opened(storage->worker(), &StorageWorker::opened);
-        StorageWorker* w = storage->worker();
-        const QString path = dbPath;
-        QMetaObject::invokeMethod(w, [w, path] { w->open(1, path); });
-        return opened.wait(10000) && opened[0][1].toBool() && conversationId > 0;
-    }
-};
-
-QString joined(const QSignalSpy& spy, int textArg) {
-    QString s;
-    for (const auto& args : spy) s += args[textArg].toString();
-    return s;
-}
-
-} // namespace
+using rwb::test::Fixture;
+using rwb::test::joined;
 
 class TestChatController : public QObject {
     Q_OBJECT
