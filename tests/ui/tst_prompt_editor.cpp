@@ -52,6 +52,31 @@ private slots:
         QCOMPARE(spy.size(), 1);
     }
 
+    void escapeReachesTheWindow() {
+        // Esc is the window's "stop generating": the editor must not swallow it.
+        QWidget window;
+        auto* layout = new QVBoxLayout(&window);
+        auto* e = new PromptEditor(&window);
+        layout->addWidget(e);
+        auto* stop = new QShortcut(QKeySequence(Qt::Key_Escape), &window);
+        QSignalSpy stopSpy(stop, &QShortcut::activated);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        e->setFocus();
+        QTest::keyClicks(e, "typing");
+        QTest::keyClick(e, Qt::Key_Escape);
+        QCOMPARE(stopSpy.size(), 1);
+        QCOMPARE(e->text(), QString("typing"));
+        // The window's other keys (new chat, search, model switch) work from the editor too.
+        for (Qt::Key k : {Qt::Key_N, Qt::Key_F, Qt::Key_K}) {
+            auto* sc = new QShortcut(QKeySequence(Qt::CTRL | k), &window);
+            QSignalSpy spy(sc, &QShortcut::activated);
+            QTest::keyClick(e, k, Qt::ControlModifier);
+            QVERIFY2(spy.size() == 1, qPrintable(QKeySequence(Qt::CTRL | k).toString()));
+        }
+        QCOMPARE(e->text(), QString("typing"));
+    }
+
     void growsThenScrolls() {
         PromptEditor e;
         e.setMinimumLines(1);

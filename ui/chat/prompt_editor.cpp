@@ -177,6 +177,13 @@ bool PromptEditor::event(QEvent* e) {
             e->accept();
             return true;
         }
+        // Scintilla claims Esc (SCI_CANCEL); leave it to the window ("stop generating")
+        // unless a completion list or call tip is open for it to close.
+        if (key->key() == Qt::Key_Escape && key->modifiers() == Qt::NoModifier && !isListActive() &&
+            !isCallTipActive()) {
+            e->ignore();
+            return true;
+        }
     }
     return QsciScintilla::event(e);
 }

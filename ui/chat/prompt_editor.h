@@ -1,6 +1,7 @@
 // PromptEditor: the multi-line prompt box (QScintilla with Markdown highlighting).
 // - Enter inserts a newline; Ctrl+Enter emits submitted(text) (also when a window-level
-//   shortcut uses Ctrl+Enter: the editor claims the key while it has focus).
+//   shortcut uses Ctrl+Enter: the editor claims the key while it has focus). Esc is left to
+//   window shortcuts ("stop").
 // - Grows with its content from minimumLines() to maximumLines(), then scrolls.
 // - History: Alt+Up / Alt+Down walk previous prompts, newest first; the unsent draft is kept
 //   and comes back after the newest entry. The editor never records or clears by itself:
