@@ -9,13 +9,17 @@
 #include "conversations/conversation_panel.h"
 #include "inference/chat_controller.h"
 #include "message_store.h"
+#include "models/model_locator.h"
 #include "ui_test_util.h"
 
+#include <QElapsedTimer>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QPushButton>
 #include <QStandardPaths>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QToolButton>
 
 using namespace rwb::ui;
@@ -47,6 +51,8 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName("ReasoningWorkbenchTest");
         QCoreApplication::setApplicationName("tst_chat_window");
+        // The bundled demo models of the source tree (an installed app finds them by prefix).
+        qputenv("RWB_RESOURCE_DIR", RWB_SOURCE_DIR "/resources");
         QVERIFY(m_dir.isValid());
         QString error;
         m_model = rwb::test::makeTinyR1Model(m_dir.path(), &error);
@@ -91,6 +97,8 @@ private slots:
         GenerationSettings g = quickSettings();
         g.maxTokens = 0; // until the context is full: seconds, plenty of time to stop
         g.thinkingBudget = 0;
+        g.temperature = 1.0; // sampled over 4k tokens: an early end-of-generation is unlikely
+        g.seed = 7;
         saveGenerationSettings(g);
         qint64 conversation = 0;
         QString partial;
@@ -201,6 +209,93 @@ private slots:
         QTest::mouseClick(next, Qt::LeftButton);
         QTRY_COMPARE(lastMessage(*w)->branchLabel(), QString("2/2"));
         QCOMPARE(lastMessage(*w)->thinkingBlock()->thinkingText(), second);
+    }
+
+    void ctrlEnterSendsFromAnywhereAndEscIsHarmlessWhenIdle() {
+        auto w = openWindow(m_db);
+        QVERIFY(w);
+        PromptEditor* editor = w->chatView()->promptEditor();
+        editor->setFocus();
+        QTest::keyClicks(editor, "Sent from the list");
+        // Esc with nothing running: no stop, the draft stays.
+        QTest::keyClick(w.get(), Qt::Key_Escape);
+        QCOMPARE(editor->text(), QString("Sent from the list"));
+        QCOMPARE(w->chatView()->messageWidgets().size(), 0);
+        // Focus elsewhere (the search box): the window's Ctrl+Enter still sends the draft.
+        QTest::keyClick(w.get(), Qt::Key_F, Qt::ControlModifier);
+        QTRY_VERIFY(w->conversationPanel()->searchBox()->hasFocus());
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Return, Qt::ControlModifier);
+        QTRY_COMPARE(w->chatView()->messageWidgets().size(), 2);
+        QCOMPARE(w->chatView()->messageWidgets().at(0)->userText(), QString("Sent from the list"));
+        QTRY_VERIFY_WITH_TIMEOUT(!lastMessage(*w)->isGenerating(), 30000);
+        // Ctrl+Enter on an empty editor sends nothing.
+        QTest::keyClick(editor, Qt::Key_Return, Qt::ControlModifier);
+        QTest::qWait(50);
+        QCOMPARE(w->chatView()->messageWidgets().size(), 2);
+    }
+
+    void uiStaysResponsiveWhileGenerating() {
+        GenerationSettings g = quickSettings();
+        g.maxTokens = 1500; // a second or two of streaming on one core
+        g.thinkingBudget = 0;
+        g.temperature = 1.0; // sampled: no early end-of-generation (greedy stops early here)
+        g.seed = 7;
+        saveGenerationSettings(g);
+        auto w = openWindow(m_db);
+        QVERIFY(w);
+        QElapsedTimer clock;
+        qint64 last = 0, worst = 0;
+        QTimer probe;
+        probe.setInterval(5);
+        connect(&probe, &QTimer::timeout, [&] {
+            const qint64 now = clock.elapsed();
+            worst = std::max(worst, now - last);
+            last = now;
+        });
+        typeAndSend(*w, "Stream a lot");
+        QTRY_COMPARE(w->chatView()->messageWidgets().size(), 2);
+        MessageWidget* reply = lastMessage(*w);
+        QTRY_VERIFY_WITH_TIMEOUT(!reply->thinkingBlock()->thinkingText().isEmpty(), 20000);
+        clock.start();
+        probe.start();
+        QTRY_VERIFY_WITH_TIMEOUT(!reply->isGenerating(), 60000);
+        probe.stop();
+        const qint64 streamed = clock.elapsed();
+        qInfo("UI thread: worst stall %lld ms over %lld ms of streaming (%d thought chars; %s)",
+              worst, streamed, int(reply->thinkingBlock()->thinkingText().size()),
+              qPrintable(reply->statsText()));
+        // A loose sanity bound only (shared CI machines); the figure above is the measurement.
+        QVERIFY2(worst < 500, qPrintable(QString("worst stall %1 ms").arg(worst)));
+    }
+
+    void bundledDemoModelThinksThenAnswers() {
+        QString error;
+        const QString demo = rwb::app::ModelLocator::defaultModelPath(&error);
+        if (demo.isEmpty()) QSKIP(qPrintable("the bundled demo model is not there: " + error));
+        GenerationSettings g; // R1 defaults, the bundled default model
+        g.seed = 1;
+        g.maxTokens = 1024;
+        saveGenerationSettings(g);
+        auto w = openWindow(m_db);
+        QVERIFY(w);
+        QVERIFY(w->modelStatus()->text().contains("rwb-demo-medium"));
+        typeAndSend(*w, "What is 48 + 76?");
+        QTRY_COMPARE(w->chatView()->messageWidgets().size(), 2);
+        MessageWidget* reply = lastMessage(*w);
+        QTRY_VERIFY_WITH_TIMEOUT(!reply->isGenerating(), 60000);
+        ThinkingBlock* thought = reply->thinkingBlock();
+        QVERIFY2(thought->headerText().startsWith("Thought for"),
+                 qPrintable(thought->headerText()));
+        QVERIFY(!thought->isExpanded()); // collapsed once the thought ended
+        const QString answer = shownAnswer(reply);
+        QVERIFY2(answer.contains("124") && !answer.contains("\\boxed"), qPrintable(answer));
+        QVERIFY(reply->statsText().contains("rwb-demo-medium"));
+        // Search finds it through storage's full-text index.
+        QTest::keyClick(w.get(), Qt::Key_F, Qt::ControlModifier);
+        QTest::keyClicks(QApplication::focusWidget(), "48 + 76");
+        auto* list = w->conversationPanel()->model();
+        QTRY_COMPARE(list->rowCount(), 1);
+        QCOMPARE(list->index(0).data().toString(), QString("What is 48 + 76?"));
     }
 };
 
