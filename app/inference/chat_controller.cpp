@@ -190,10 +190,11 @@ void ChatController::connectWorker(qint64 conversationId, InferenceThread& threa
                 emit modelLoadProgress(conversationId, -1);
             });
     connect(w, &InferenceWorker::modelReady, this,
-            [this, conversationId](quint64 tag, const QString& path, const QString& name) {
+            [this, conversationId](quint64 tag, const QString& path, const QString& name,
+                                   const QString& quantization) {
                 emit modelLoadProgress(conversationId, 100);
                 emit modelReady(conversationId, path, name);
-                onModelReady(tag, path, name);
+                onModelReady(tag, name, quantization);
             });
     connect(w, &InferenceWorker::failed, this, &ChatController::onWorkerFailed);
     connect(w, &InferenceWorker::delta, this, &ChatController::onDelta);
@@ -207,11 +208,13 @@ void ChatController::connectWorker(qint64 conversationId, InferenceThread& threa
     connect(w, &InferenceWorker::finished, this, &ChatController::onFinished);
 }
 
-void ChatController::onModelReady(quint64 tag, const QString&, const QString& modelName) {
+void ChatController::onModelReady(quint64 tag, const QString& modelName,
+                                  const QString& quantization) {
     PendingTurn* turn = turnByTag(tag);
     if (!turn || turn->step != PendingTurn::Step::Loading) return;
     turn->modelReady = true;
     turn->modelName = modelName;
+    turn->quantization = quantization;
     advance(*turn);
 }
 

@@ -124,7 +124,7 @@ private:
                               const QVector<rwb::storage::Message>& path);
     void onMessageAdded(quint64 requestId, const rwb::storage::Message& message);
     void onStorageFailed(quint64 requestId, const QString& error);
-    void onModelReady(quint64 tag, const QString& path, const QString& modelName);
+    void onModelReady(quint64 tag, const QString& modelName, const QString& quantization);
     void onWorkerFailed(quint64 tag, const QString& error);
     void onDelta(quint64 tag, const QString& thinking, const QString& answer);
     void onThinkingFinished(quint64 tag, double seconds, qint64 tokens);

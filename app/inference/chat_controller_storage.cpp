@@ -81,6 +81,7 @@ void ChatController::advance(PendingTurn& turn) {
         m.conversationId = turn.conversationId;
         m.parentId = turn.parentOfNew;
         m.role = MessageRole::Assistant;
+        m.provenance.quantization = turn.quantization;
         m.provenance.chatTemplateVersion = QString::fromUtf8(rwb::kR1ChatTemplateVersion);
         m.provenance.sampling = turn.settings.samplingJson();
         m.provenance.seed = turn.settings.seed;

@@ -112,7 +112,8 @@ bool InferenceWorker::ensureSession(quint64 tag, const GenerationSettings& setti
 void InferenceWorker::prepare(quint64 tag, GenerationSettings settings) {
     QString error;
     if (!ensureSession(tag, settings, &error)) return emit failed(tag, error);
-    emit modelReady(tag, m_modelPath, modelDisplayName(*m_model));
+    emit modelReady(tag, m_modelPath, modelDisplayName(*m_model),
+                    QString::fromStdString(m_model->info().file_type));
 }
 
 void InferenceWorker::generate(GenerationRequest request) {

@@ -49,7 +49,8 @@ public slots:
 
 signals:
     void modelLoading(quint64 tag, const QString& path); // a load from disk starts
-    void modelReady(quint64 tag, const QString& path, const QString& modelName);
+    void modelReady(quint64 tag, const QString& path, const QString& modelName,
+                    const QString& quantization); // quantization: main weight type, e.g. "q4_K"
     void delta(quint64 tag, const QString& thinking, const QString& answer);
     void thinkingFinished(quint64 tag, double seconds, qint64 thoughtTokens);
     // The live thought repeats itself (ThoughtLoopDetector); sent once per generation. With

@@ -91,6 +91,8 @@ private slots:
         QVERIFY(reply.tokensPerSecond > 0);
         QVERIFY(reply.timeToFirstTokenMs > 0);
         QVERIFY(reply.provenance.seed.has_value());
+        QCOMPARE(reply.provenance.quantization, QString("f16"));
+        QCOMPARE(reply.provenance.chatTemplateVersion, QString("r1-v1"));
         QCOMPARE(thought.size(), 1);
         QCOMPARE(thought[0][3].toLongLong(), reply.thinkingTokens);
         QVERIFY(!reply.reasoning.isEmpty() && !reply.answer.isEmpty());
