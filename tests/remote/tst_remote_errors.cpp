@@ -25,6 +25,28 @@ void verify_error_json(const test::HttpResult& h, int status, const QString& cod
 }
 } // namespace
 
+// A misbehaving HTTP server for paths rwb serve never takes: answers every request with `reply`
+// (nothing at all when empty, to test the connect timeout).
+class ScriptedServer : public QTcpServer {
+public:
+    explicit ScriptedServer(QByteArray reply) : reply_(std::move(reply)) {
+        connect(this, &QTcpServer::newConnection, this, [this] {
+            QTcpSocket* s = nextPendingConnection();
+            connect(s, &QTcpSocket::readyRead, s, [this, s] {
+                seen_ += s->readAll();
+                if (!seen_.contains("\r\n\r\n") || reply_.isEmpty()) return;
+                s->write(reply_);
+                s->flush();
+            });
+        });
+        listen(QHostAddress::LocalHost, 0);
+    }
+    QString base() const { return QStringLiteral("http://127.0.0.1:%1/v1").arg(serverPort()); }
+
+private:
+    QByteArray reply_, seen_;
+};
+
 class TestRemoteErrors : public QObject {
     Q_OBJECT
     QTemporaryDir tmp_;
@@ -178,6 +200,62 @@ private slots:
         QCOMPARE(rec.end, QString("failed"));
         QCOMPARE(rec.retries, 2);
         QVERIFY2(rec.reason.startsWith("cannot connect to 127.0.0.1"), qPrintable(rec.reason));
+    }
+
+    void http_errors_are_one_clear_line_data() {
+        QTest::addColumn<QByteArray>("reply");
+        QTest::addColumn<QString>("message");
+        auto http = [](const char* status, const char* extra, const char* body) {
+            return QByteArray("HTTP/1.1 ") + status + "\r\nContent-Type: application/json\r\n" +
+                   extra + "Content-Length: " + QByteArray::number(qstrlen(body)) +
+                   "\r\nConnection: close\r\n\r\n" + body;
+        };
+        QTest::newRow("429") << http("429 Too Many Requests", "Retry-After: 7\r\n",
+                                     R"({"error":{"message":"slow down"}})")
+                             << "429 Too Many Requests: rate limited by the server, try again in 7 "
+                                "s (slow down)";
+        QTest::newRow("500") << http("500 Internal Server Error", "",
+                                     "{\"error\":{\"message\":\"boom\\nsecond line\"}}")
+                             << "server error 500 (boom second line)";
+        QTest::newRow("502 html") << http("502 Bad Gateway", "", "<html>bad gateway</html>")
+                                  << "server error 502 (<html>bad gateway</html>)";
+        QTest::newRow("not json") << http("200 OK", "", "hello")
+                                  << "malformed response from the server: not a JSON object";
+    }
+    void http_errors_are_one_clear_line() {
+        QFETCH(QByteArray, reply);
+        QFETCH(QString, message);
+        ScriptedServer server(reply);
+        QVERIFY(server.isListening());
+        remote::RemoteChatClient client;
+        client.setEndpoint(endpoint(server.base()));
+        ClientRecorder rec(client);
+        remote::RemoteRequestParams p;
+        p.stream = false;
+        QVERIFY(client.start({{"user", "hi"}}, p));
+        QVERIFY(rec.wait(20000));
+        QCOMPARE(rec.end, QString("failed"));
+        QVERIFY2(rec.reason.startsWith(message), qPrintable(rec.reason));
+        QVERIFY(!rec.reason.contains('\n'));
+        QCOMPARE(rec.retries, 0);
+    }
+
+    void silent_server_hits_the_connect_timeout() {
+        ScriptedServer silent({}); // accepts, never answers
+        QVERIFY(silent.isListening());
+        remote::RemoteChatClient client;
+        auto e = endpoint(silent.base());
+        e.connectTimeoutMs = 300;
+        e.maxRetries = 1;
+        client.setEndpoint(e);
+        client.setBackoffBaseMs(10);
+        ClientRecorder rec(client);
+        QVERIFY(client.start({{"user", "hi"}}));
+        QVERIFY(rec.wait(20000));
+        QCOMPARE(rec.end, QString("failed"));
+        QCOMPARE(rec.retries, 1);
+        QVERIFY2(rec.reason.startsWith("no response from 127.0.0.1 within 0.3 s"),
+                 qPrintable(rec.reason));
     }
 
     // A misbehaving server: a valid first chunk, then garbage where JSON belongs.
