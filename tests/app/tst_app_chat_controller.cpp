@@ -367,6 +367,9 @@ private slots:
         QCOMPARE(reply.finishReason, QString("eog"));
         QVERIFY(!reply.reasoning.isEmpty());
         QVERIFY(reply.thinkingTokens > 0 && reply.answerTokens > 0);
+        qInfo("demo medium: %lld thought + %lld answer tokens, %.0f tokens/s, first token %.1f ms",
+              reply.thinkingTokens, reply.answerTokens, reply.tokensPerSecond,
+              reply.timeToFirstTokenMs);
     }
 };
 
