@@ -10,6 +10,7 @@
 #include <QSignalSpy>
 #include <QTextBlock>
 #include <QTextBrowser>
+#include <Qsci/qscilexercpp.h>
 #include <Qsci/qsciscintilla.h>
 #include <QtTest>
 
@@ -55,6 +56,26 @@ private slots:
         QTRY_COMPARE(blocks[0]->editor()->horizontalScrollBarPolicy(), Qt::ScrollBarAlwaysOff);
         QTRY_COMPARE(blocks[1]->editor()->horizontalScrollBarPolicy(), Qt::ScrollBarAlwaysOn);
         QVERIFY(blocks[1]->editor()->height() > blocks[0]->editor()->height());
+    }
+
+    void codeFollowsTheTheme() {
+        AnswerView v;
+        v.show();
+        v.setMarkdown("```cpp\nint main() { return 0; }\n```");
+        CodeBlockWidget* block = v.codeBlocks().at(0);
+        QsciLexer* lexer = block->editor()->lexer();
+        QVERIFY(lexer);
+        QVERIFY(lexer->paper(QsciLexerCPP::Keyword).lightness() > 200);
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x20, 0x20, 0x20));
+        dark.setColor(QPalette::WindowText, Qt::white);
+        block->setPalette(dark);
+        QVERIFY(lexer->paper(QsciLexerCPP::Keyword).lightness() < 60);
+        QVERIFY(lexer->color(QsciLexerCPP::Keyword).lightness() >= 115); // readable on it
+        QVERIFY(lexer->color(QsciLexerCPP::Default).lightness() >= 115);
+        // Back to light: the lexer's own colours again.
+        block->setPalette(QPalette(QColor(0xf0, 0xf0, 0xf0)));
+        QCOMPARE(lexer->color(QsciLexerCPP::Keyword), lexer->defaultColor(QsciLexerCPP::Keyword));
     }
 
     void copyButtonCopiesTheCode() {

@@ -16,14 +16,6 @@
 
 namespace rwb::ui {
 
-namespace {
-
-// Code blocks keep a light "paper" in both themes: the lexers' colours are made for it.
-const QColor kPaper(0xf6, 0xf8, 0xfa);
-const QColor kInk(0x24, 0x29, 0x2e);
-
-} // namespace
-
 CodeBlockWidget::CodeBlockWidget(QWidget* parent) : QFrame(parent) {
     setObjectName(QStringLiteral("codeBlock"));
     setFrameShape(QFrame::StyledPanel);
@@ -67,27 +59,35 @@ CodeBlockWidget::CodeBlockWidget(QWidget* parent) : QFrame(parent) {
 
 void CodeBlockWidget::setLanguage(const QString& language) {
     const QString canonical = canonicalCodeLanguage(language);
-    if (canonical == language_ && editor_->lexer() != nullptr) return;
+    if (canonical == language_ && languageApplied_) return;
+    languageApplied_ = true;
     language_ = canonical;
     languageLabel_->setText(language_.isEmpty() ? tr("text") : language_);
 
     QsciLexer* old = editor_->lexer();
-    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
     QsciLexer* lexer = createCodeLexer(language_, editor_);
-    if (lexer) {
-        lexer->setDefaultFont(mono);
-        lexer->setFont(mono, -1);
-        lexer->setDefaultPaper(kPaper);
-        lexer->setPaper(kPaper, -1);
-        editor_->setLexer(lexer);
-    } else {
-        editor_->setLexer(nullptr);
-        editor_->setFont(mono);
-        editor_->setPaper(kPaper);
-        editor_->setColor(kInk);
-    }
+    editor_->setLexer(lexer);
+    applyTheme();
     if (old && old != lexer) old->deleteLater();
     updateEditorHeight();
+}
+
+void CodeBlockWidget::applyTheme() {
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    if (QsciLexer* lexer = editor_->lexer()) {
+        applyCodeTheme(lexer, palette(), mono);
+        editor_->setLexer(lexer); // Scintilla copies the styles when the lexer is set
+        return;
+    }
+    const bool dark = isDarkPalette(palette());
+    editor_->setFont(mono);
+    editor_->setPaper(dark ? QColor(0x1e, 0x1f, 0x22) : QColor(0xf6, 0xf8, 0xfa));
+    editor_->setColor(dark ? QColor(0xd4, 0xd4, 0xd4) : QColor(0x24, 0x29, 0x2e));
+}
+
+void CodeBlockWidget::changeEvent(QEvent* event) {
+    QFrame::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange) applyTheme();
 }
 
 void CodeBlockWidget::setCode(const QString& code) {

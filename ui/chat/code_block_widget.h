@@ -36,15 +36,18 @@ signals:
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override; // palette change: re-theme the code
 
 private:
     void updateEditorHeight();
+    void applyTheme();
     int widestLine() const; // pixels
 
     QLabel* languageLabel_ = nullptr;
     QPushButton* copyButton_ = nullptr;
     QsciScintilla* editor_ = nullptr;
     QString language_;
+    bool languageApplied_ = false;
 };
 
 } // namespace rwb::ui

@@ -1,9 +1,11 @@
 #include "chat/prompt_editor.h"
 
+#include "chat/render/code_lexers.h"
 #include <QFontDatabase>
 #include <QKeyEvent>
 #include <QLabel>
 #include <QTimer>
+
 #include <Qsci/qscilexermarkdown.h>
 
 namespace rwb::ui {
@@ -32,21 +34,13 @@ PromptEditor::PromptEditor(QWidget* parent) : QsciScintilla(parent) {
     SendScintilla(SCI_SETENDATLASTLINE, 1);
     setBraceMatching(QsciScintilla::NoBraceMatch);
 
-    const QFont font = QFontDatabase::systemFont(QFontDatabase::GeneralFont);
-    auto* lexer = new QsciLexerMarkdown(this);
-    lexer->setDefaultFont(font);
-    lexer->setFont(font, -1);
-    // Code spans and fences in a fixed-pitch font: they read as code while typing.
-    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
-    lexer->setFont(mono, QsciLexerMarkdown::CodeBackticks);
-    lexer->setFont(mono, QsciLexerMarkdown::CodeDoubleBackticks);
-    lexer->setFont(mono, QsciLexerMarkdown::CodeBlock);
-    setLexer(lexer);
+    setLexer(new QsciLexerMarkdown(this));
+    applyTheme();
 
     placeholder_ = new QLabel(viewport());
     placeholder_->setObjectName(QStringLiteral("promptPlaceholder"));
     placeholder_->setAttribute(Qt::WA_TransparentForMouseEvents);
-    placeholder_->setFont(font);
+    placeholder_->setFont(QFontDatabase::systemFont(QFontDatabase::GeneralFont));
     QPalette p = placeholder_->palette();
     p.setColor(QPalette::WindowText, palette().color(QPalette::PlaceholderText));
     placeholder_->setPalette(p);
@@ -59,6 +53,28 @@ PromptEditor::PromptEditor(QWidget* parent) : QsciScintilla(parent) {
     });
     updatePlaceholder();
     updateHeight();
+}
+
+void PromptEditor::applyTheme() {
+    QsciLexer* lexer = this->lexer();
+    const QFont font = QFontDatabase::systemFont(QFontDatabase::GeneralFont);
+    applyLexerColours(lexer, palette().color(QPalette::Base), palette().color(QPalette::Text),
+                      font);
+    // Code spans and fences in a fixed-pitch font: they read as code while typing.
+    const QFont mono = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    lexer->setFont(mono, QsciLexerMarkdown::CodeBackticks);
+    lexer->setFont(mono, QsciLexerMarkdown::CodeDoubleBackticks);
+    lexer->setFont(mono, QsciLexerMarkdown::CodeBlock);
+    setLexer(lexer); // Scintilla copies the styles when the lexer is set
+    setCaretForegroundColor(palette().color(QPalette::Text));
+}
+
+void PromptEditor::changeEvent(QEvent* e) {
+    QsciScintilla::changeEvent(e);
+    if (e->type() == QEvent::PaletteChange) {
+        applyTheme();
+        updateHeight();
+    }
 }
 
 void PromptEditor::setPlaceholderText(const QString& text) {

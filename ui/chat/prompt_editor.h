@@ -50,10 +50,12 @@ protected:
     bool event(QEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     void resizeEvent(QResizeEvent* event) override;
+    void changeEvent(QEvent* event) override; // palette change: re-theme
 
 private:
     void updateHeight();
     void updatePlaceholder();
+    void applyTheme();
     void showHistoryEntry(int index);
 
     QLabel* placeholder_ = nullptr;

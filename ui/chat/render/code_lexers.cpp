@@ -22,7 +22,9 @@
 #include <Qsci/qscilexerxml.h>
 #include <Qsci/qscilexeryaml.h>
 
+#include <QFont>
 #include <QHash>
+#include <QPalette>
 
 namespace rwb::ui {
 
@@ -104,6 +106,34 @@ QsciLexer* createCodeLexer(const QString& language, QObject* parent) {
     if (lang == QLatin1String("batch")) return new QsciLexerBatch(parent);
     if (lang == QLatin1String("tex")) return new QsciLexerTeX(parent);
     return nullptr;
+}
+
+bool isDarkPalette(const QPalette& palette) {
+    return palette.color(QPalette::Window).lightness() < 128;
+}
+
+void applyCodeTheme(QsciLexer* lexer, const QPalette& palette, const QFont& font) {
+    const bool dark = isDarkPalette(palette);
+    applyLexerColours(lexer, dark ? QColor(0x1e, 0x1f, 0x22) : QColor(0xf6, 0xf8, 0xfa),
+                      dark ? QColor(0xd4, 0xd4, 0xd4) : QColor(0x24, 0x29, 0x2e), font);
+}
+
+void applyLexerColours(QsciLexer* lexer, const QColor& paper, const QColor& ink,
+                       const QFont& font) {
+    const bool dark = paper.lightness() < 128;
+    lexer->setDefaultFont(font);
+    lexer->setFont(font, -1);
+    lexer->setDefaultPaper(paper);
+    lexer->setPaper(paper, -1);
+    lexer->setDefaultColor(ink);
+    // Re-derive from the lexer's own defaults each time so switching themes never compounds.
+    for (int style = 0; style <= QsciScintillaBase::STYLE_MAX; ++style) {
+        if (lexer->description(style).isEmpty()) continue;
+        QColor c = lexer->defaultColor(style);
+        if (dark && c.lightness() < 140)
+            c = QColor::fromHsl(c.hslHue(), c.hslSaturation(), 255 - c.lightness());
+        lexer->setColor(c, style);
+    }
 }
 
 } // namespace rwb::ui
