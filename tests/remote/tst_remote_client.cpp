@@ -161,6 +161,34 @@ private slots:
         QCOMPARE(models.json["data"].toArray()[0].toObject()["id"].toString(), QString("tiny-r1"));
     }
 
+    // Stop sequences end the answer before the sequence, also when it spans tokens: a greedy
+    // reply is cut where a piece of its own answer text occurs first.
+    void stop_sequence_cuts_the_answer() {
+        auto ask_greedy = [&](const QJsonValue& stop) {
+            QJsonObject body{
+                {"model", "tiny-r1"},
+                {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "stop test"}}}},
+                {"temperature", 0},
+                {"max_tokens", 40},
+                {"thinking_budget", 2}};
+            if (!stop.isNull()) body.insert("stop", stop);
+            auto h = test::http("POST", server_.baseUrl() + "/chat/completions",
+                                QJsonDocument(body).toJson());
+            return h.json["choices"].toArray().at(0).toObject();
+        };
+        const QJsonObject full = ask_greedy(QJsonValue());
+        const QString answer = full["message"].toObject()["content"].toString();
+        if (answer.size() < 12) QSKIP("the greedy answer is too short to cut");
+        const QString stop = answer.mid(6, 4);
+        const QJsonObject cut = ask_greedy(QJsonArray{"never-occurs", stop});
+        QCOMPARE(cut["message"].toObject()["content"].toString(),
+                 answer.left(answer.indexOf(stop)));
+        QCOMPARE(cut["finish_reason"].toString(), QString("stop"));
+        // The thought is not searched for stop sequences.
+        QCOMPARE(cut["message"].toObject()["reasoning_content"].toString(),
+                 full["message"].toObject()["reasoning_content"].toString());
+    }
+
     void eight_concurrent_clients() {
         std::vector<std::unique_ptr<remote::RemoteChatClient>> clients;
         std::vector<std::unique_ptr<ClientRecorder>> recs;
