@@ -1,5 +1,6 @@
 // The comparison's pure logic: memory waves and thread split, thought diffs, budget lists, run
 // configs, the SQLite result store and its summaries, CSV quoting.
+#include "compare/cost_model.h"
 #include "compare/memory_plan.h"
 #include "compare/problem_set_store.h"
 #include "compare/results_csv.h"
@@ -37,6 +38,42 @@ private slots:
         QVERIFY(small > quint64(QFileInfo(model).size()));
         QVERIFY(big > small); // the KV cache grows with the context
         QCOMPARE(estimateModelBytes(QStringLiteral("/nonexistent.gguf"), 256), quint64(0));
+    }
+
+    void cost_arithmetic() {
+        // 1000 tokens per answer at 50 tok/s: 20 s per answer, 1000 answers = 20000 s = 50/9 h.
+        LocalModelLoad load{50.0, 1000.0};
+        Hardware hw;
+        hw.price = 1752.0;     // over 3 years x 365 days x 8 h = 8760 h: 0.2 per hour
+        hw.powerWatts = 300.0; // 0.3 kW
+        hw.electricityPerKwh = 0.30;
+        ApiPrices api{"x", "2025-01", 1.0, 10.0};
+        const auto c = costPer1000(load, hw, api, 100.0);
+        QVERIFY(c.has_value());
+        QCOMPARE(c->secondsPerAnswer, 20.0);
+        const double hours = 20000.0 / 3600.0;
+        QVERIFY(qAbs(c->energyPer1000 - hours * 0.3 * 0.30) < 1e-9); // 0.5 currency units
+        QVERIFY(qAbs(c->energyPer1000 - 0.5) < 1e-9);
+        QVERIFY(qAbs(c->hardwarePer1000 - hours * 0.2) < 1e-9);
+        QVERIFY(qAbs(c->localPer1000 - (0.5 + hours * 0.2)) < 1e-9);
+        // API: 1000 x (100 x 1 + 1000 x 10) / 1e6 = 10.1 per 1000 answers.
+        QVERIFY(qAbs(c->apiPer1000 - 10.1) < 1e-9);
+        // Break-even: 1752 / ((10.1 - 0.5) / 1000) = 182500 answers.
+        QVERIFY(c->breakEvenAnswers.has_value());
+        QVERIFY(qAbs(*c->breakEvenAnswers - 182500.0) < 1e-6);
+
+        // An API cheaper than the electricity never breaks even.
+        ApiPrices cheap{"y", "2025-01", 0.0, 0.1};
+        const auto never = costPer1000(load, hw, cheap, 0.0);
+        QVERIFY(never && !never->breakEvenAnswers);
+        // Unusable inputs.
+        QVERIFY(!costPer1000({0.0, 100.0}, hw, api, 0));
+        QVERIFY(!costPer1000({10.0, 0.0}, hw, api, 0));
+        Hardware bad = hw;
+        bad.hoursPerDay = 25;
+        QVERIFY(!costPer1000(load, bad, api, 0));
+        QVERIFY(!exampleApiPrices().isEmpty());
+        for (const ApiPrices& p : exampleApiPrices()) QVERIFY(!p.asOf.isEmpty());
     }
 
     void diff_marks_first_divergence() {

@@ -3,6 +3,7 @@
 // (accuracy with a Wilson interval per model and budget), the drill-down shows a problem's
 // reasoning, the charts have a line per model, and CSV and self-contained HTML exports are
 // written. With RWB_SCREENSHOT_DIR set it also saves screenshots of the view and the charts.
+#include "compare/cost_panel.h"
 #include "compare/html_report.h"
 #include "compare/problem_set_view.h"
 
@@ -86,6 +87,15 @@ private slots:
         QVERIFY(line);
         QCOMPARE(line->count(), 2);
         QCOMPARE(charts[0]->chart()->series().size(), 1);
+
+        // Cost panel: a row per model with a local and an API cost for 1000 answers.
+        QTableWidget* cost = view.costPanel()->table();
+        QCOMPARE(cost->rowCount(), 3);
+        QCOMPARE(cost->item(2, CostPanel::Model)->text(), QString("rwb-demo-large"));
+        QVERIFY(cost->item(0, CostPanel::LocalPer1000)->text().toDouble() > 0);
+        QVERIFY(cost->item(0, CostPanel::ApiPer1000)->text().toDouble() > 0);
+        view.costPanel()->setApiPrices(0, 0); // a free API never breaks even
+        QCOMPARE(cost->item(0, CostPanel::BreakEven)->text(), QString("never"));
 
         const QString csv = tmp_.filePath("r.csv"), html = tmp_.filePath("r.html");
         QVERIFY(view.exportCsv(csv));

@@ -1,6 +1,7 @@
 // Problem-set mode (see problem_set_view.h).
 #include "compare/problem_set_view.h"
 
+#include "compare/cost_panel.h"
 #include "compare/html_report.h"
 #include "compare/result_charts.h"
 #include "compare/results_csv.h"
@@ -8,6 +9,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QFile>
+#include <QFileDialog>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -60,7 +62,16 @@ ProblemSetView::ProblemSetView(QWidget* parent) : QWidget(parent) {
     m_limit->setSpecialValueText(tr("all"));
     m_budgets = new QLineEdit(QStringLiteral("unlimited"), this);
     m_budgets->setToolTip(tr("Thinking budgets of the sweep, e.g. 256, 1k, 4k, unlimited"));
-    form->addRow(tr("Problem set (JSONL)"), m_set);
+    auto* setRow = new QHBoxLayout;
+    auto* browse = new QPushButton(tr("Browse…"), this);
+    setRow->addWidget(m_set, 1);
+    setRow->addWidget(browse);
+    connect(browse, &QPushButton::clicked, this, [this] {
+        const QString path =
+            QFileDialog::getOpenFileName(this, tr("Problem set"), QString(), tr("JSONL (*.jsonl)"));
+        if (!path.isEmpty()) m_set->setText(path);
+    });
+    form->addRow(tr("Problem set (JSONL)"), setRow);
     form->addRow(tr("Models"), m_models);
     form->addRow(tr("Samples per problem"), m_samplesSpin);
     form->addRow(tr("Seed"), m_seed);
@@ -73,10 +84,24 @@ ProblemSetView::ProblemSetView(QWidget* parent) : QWidget(parent) {
     m_pause->setEnabled(false);
     m_progress = new QProgressBar(this);
     m_eta = new QLabel(this);
+    auto* csv = new QPushButton(tr("Export CSV…"), this);
+    auto* html = new QPushButton(tr("Export HTML…"), this);
     row->addWidget(m_start);
     row->addWidget(m_pause);
     row->addWidget(m_progress, 1);
     row->addWidget(m_eta);
+    row->addWidget(csv);
+    row->addWidget(html);
+    connect(csv, &QPushButton::clicked, this, [this] {
+        const QString path =
+            QFileDialog::getSaveFileName(this, tr("Export CSV"), QString(), tr("CSV (*.csv)"));
+        if (!path.isEmpty() && !exportCsv(path)) m_status->setText(tr("cannot write ") + path);
+    });
+    connect(html, &QPushButton::clicked, this, [this] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Export HTML report"), QString(),
+                                                          tr("HTML (*.html)"));
+        if (!path.isEmpty() && !exportHtml(path)) m_status->setText(tr("cannot write ") + path);
+    });
     layout->addLayout(row);
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
@@ -109,6 +134,8 @@ ProblemSetView::ProblemSetView(QWidget* parent) : QWidget(parent) {
     m_tabs->addTab(m_results, tr("Results"));
     m_tabs->addTab(drill, tr("Problems"));
     m_tabs->addTab(charts, tr("Charts"));
+    m_cost = new CostPanel(this);
+    m_tabs->addTab(m_cost, tr("Cost"));
     layout->addWidget(m_tabs, 1);
 
     connect(m_start, &QPushButton::clicked, this, [this] { start(); });
@@ -294,6 +321,17 @@ void ProblemSetView::refreshResults() {
 
 void ProblemSetView::refreshCharts() {
     const auto rows = rwb::compare::summarizeSamples(m_config, m_samples);
+    // Cost: each model's speed and reply length at the first budget that has results.
+    QVector<ModelLoad> loads;
+    for (const QString& m : m_config.models)
+        for (const auto& r : rows)
+            if (r.model == m && r.summary.n > 0) {
+                loads.append({modelLabel(m),
+                              {r.summary.tokens_per_second,
+                               r.summary.mean_thinking_tokens + r.summary.mean_answer_tokens}});
+                break;
+            }
+    m_cost->setModels(loads);
     QChart* charts[] = {accuracyBySizeChart(rows), accuracyByBudgetChart(rows),
                         accuracyBySecondsChart(rows), thinkingDistributionChart(rows)};
     for (int i = 0; i < 4; ++i) {

@@ -25,6 +25,8 @@ class QChartView;
 
 namespace rwb::ui::compare {
 
+class CostPanel;
+
 class ProblemSetView : public QWidget {
     Q_OBJECT
 public:
@@ -61,6 +63,7 @@ public:
     QLabel* etaLabel() const { return m_eta; }
     QString statusText() const;
     QVector<QChartView*> chartViews() const { return m_charts; }
+    CostPanel* costPanel() const { return m_cost; }
     QLineEdit* budgetsEdit() const { return m_budgets; }
     QSpinBox* samplesSpin() const { return m_samplesSpin; }
     QSpinBox* seedSpin() const { return m_seed; }
@@ -103,6 +106,7 @@ private:
     QTableWidget* m_problems;
     QTextBrowser* m_reasoning;
     QVector<QChartView*> m_charts;
+    CostPanel* m_cost;
 };
 
 } // namespace rwb::ui::compare
