@@ -119,6 +119,34 @@ private slots:
         QVERIFY(!rec.answer.startsWith("</think>"));
     }
 
+    // The trained demo model thinks and then answers by itself (no thinking budget): the split
+    // comes from its own </think>.
+    void demo_model_thinks_then_answers() {
+        const QString demo = QStringLiteral(RWB_SOURCE_DIR "/resources/models/rwb-demo-small.gguf");
+        if (!QFile::exists(demo)) QSKIP("resources/models/rwb-demo-small.gguf is not there");
+        ServeProcess server;
+        QVERIFY(server.start(demo));
+        remote::RemoteChatClient client;
+        auto e = endpoint(server);
+        e.model = "rwb-demo-small";
+        client.setEndpoint(e);
+        ClientRecorder rec(client);
+        remote::RemoteRequestParams p;
+        p.temperature = 0;
+        p.maxTokens = 1000;
+        QVERIFY(client.start(ask("What is 48 + 76?"), p));
+        QVERIFY(rec.wait());
+        QCOMPARE(rec.end, QString("finished"));
+        QCOMPARE(rec.result.finishReason, QString("stop"));
+        QCOMPARE(rec.thinkingStarted, 1);
+        QCOMPARE(rec.thinkingEnded, 1);
+        QVERIFY(!rec.thinking.trimmed().isEmpty());
+        QVERIFY(!rec.answer.trimmed().isEmpty());
+        QVERIFY(!rec.answer.contains("</think>") && !rec.thinking.contains("</think>"));
+        QVERIFY(rec.result.stats.reasoningTokens > 0);
+        QVERIFY(rec.result.stats.reasoningTokens < rec.result.stats.completionTokens);
+    }
+
     void whole_response_shape() {
         const QByteArray body = R"({"model":"tiny-r1","max_tokens":12,"seed":1,"thinking_budget":3,
             "messages":[{"role":"system","content":"be brief"},{"role":"user","content":"hi"}]})";
