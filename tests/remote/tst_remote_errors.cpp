@@ -6,6 +6,8 @@
 #include "client_recorder.h"
 #include "serve_process.h"
 
+#include "remote/remote_model_list.h"
+
 #include <QTcpServer>
 #include <QTcpSocket>
 #include <QTemporaryDir>
@@ -94,6 +96,19 @@ private slots:
         QVERIFY(client.start({{"user", "hi"}}, p));
         QVERIFY(ok.wait());
         QCOMPARE(ok.end, QString("finished"));
+    }
+
+    void model_list_needs_the_key() {
+        remote::RemoteModelList list;
+        QSignalSpy listed(&list, &remote::RemoteModelList::listed);
+        QSignalSpy failed(&list, &remote::RemoteModelList::failed);
+        list.fetch(endpoint(keyed_.baseUrl()), "wrong");
+        QVERIFY(failed.wait(20000));
+        QVERIFY2(failed[0][0].toString().startsWith("HTTP 401: incorrect API key"),
+                 qPrintable(failed[0][0].toString()));
+        list.fetch(endpoint(keyed_.baseUrl()), "s3cret");
+        QVERIFY(listed.wait(20000));
+        QCOMPARE(listed[0][0].toStringList(), QStringList{"tiny-r1"});
     }
 
     void malformed_requests_get_json_errors_data() {
