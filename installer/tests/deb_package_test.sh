@@ -3,6 +3,7 @@
 #   build    cpack -G DEB: the release packages and an older main package (for upgrade)
 #   install  dpkg-install into a temporary root, check the files, start the installed app
 #            offscreen and `rwb run` from the installed paths only
+#   tarball  the relocatable .tar.gz, unpacked and moved, runs and finds its resources
 #   lintian  lintian on every .deb, no errors
 #   upgrade  old -> new keeps the user's database and settings; removal and purge leave them
 # Exit 77 = skipped (a tool is missing, or the build step did not make packages).
@@ -60,6 +61,7 @@ build)
   "$cpack" -G DEB -B "$pkgs/old" -D CPACK_DEBIAN_COMPRESSION_TYPE=gzip \
     -D CPACK_PACKAGE_VERSION=$old_version -D CPACK_COMPONENTS_ALL=main -D CPACK_STRIP_FILES=OFF >"$pkgs/old.log" 2>&1 ||
     { cat "$pkgs/old.log"; fail "cpack (old version) failed"; }
+  "$cpack" -G TGZ -B "$pkgs/tgz" >"$pkgs/tgz.log" 2>&1 || { cat "$pkgs/tgz.log"; fail "cpack -G TGZ failed"; }
   deb=$(main_deb)
   [ -n "$deb" ] || fail "no reasoning-workbench_${version}_<arch>.deb made: $(ls "$pkgs/new")"
   [ -n "$(old_deb)" ] || fail "no old-version package made"
@@ -141,10 +143,10 @@ install)
   if source_models | grep -qx "$default_model"; then
     grep -q "^Bundled resources: $t/root/usr/share/reasoning-workbench" <<<"$out" ||
       fail "the installed app did not find its bundled resources"
-    out=$(cd "$home" && "$r/bin/rwb" run -p "What is 2+3?" -n 24 --temp 0 2>&1) ||
+    out=$(cd "$home" && "$r/bin/rwb" run -p "What is 48 + 76?" -n 24 --temp 0 2>&1) ||
       { echo "$out"; fail "rwb run on the bundled model failed"; }
     echo "$out"
-    [ -n "$out" ] || fail "rwb run printed nothing"
+    grep -q "<think>" <<<"$out" || fail "rwb run generated no reasoning"
   else
     # No demo model yet: rwb run must fail, naming only the installed folder as where it looked.
     if out=$(cd "$home" && "$r/bin/rwb" run -p "hi" -n 4 2>&1); then fail "rwb run succeeded without a model"; fi
@@ -152,6 +154,29 @@ install)
     grep -q "$t/root/usr/share/reasoning-workbench/models/$default_model" <<<"$out" ||
       fail "rwb run did not look in the installed share folder"
     if grep -q "$src/resources" <<<"$out"; then fail "rwb run looked in the source tree"; fi
+  fi
+  ;;
+
+tarball)
+  tgz=$(ls "$pkgs"/tgz/reasoning-workbench-"$version"-*.tar.gz 2>/dev/null | head -n 1)
+  [ -n "$tgz" ] || skip "no tarball (build step skipped)"
+  t=$work/tarball
+  rm -rf "$t" && mkdir -p "$t/unpacked" "$t/home"
+  tar xzf "$tgz" -C "$t/unpacked"
+  top=$(ls -d "$t"/unpacked/*/)
+  [ -x "$top/bin/rwb" ] && [ -x "$top/bin/reasoning-workbench" ] || fail "bin/ not at the tarball's top"
+  # Relocatable: moved after unpacking, the programs still find their bundled resources.
+  mv "$top" "$t/moved"
+  out=$(cd "$t/home" && env -u RWB_RESOURCE_DIR HOME="$t/home" QT_QPA_PLATFORM=offscreen \
+    XDG_RUNTIME_DIR="$t/home/run" timeout 30 "$t/moved/bin/reasoning-workbench" --smoke-test 2>&1) ||
+    { echo "$out"; fail "app from the tarball did not start"; }
+  grep -q "smoke-test: main window shown" <<<"$out" || fail "main window not shown"
+  grep -q "^Bundled resources: $t/moved/share/reasoning-workbench" <<<"$out" ||
+    { echo "$out"; fail "the tarball's app did not find its resources"; }
+  if source_models | grep -qx rwb-demo-medium.gguf; then
+    out=$(cd "$t/home" && "$t/moved/bin/rwb" run -p "What is 48 + 76?" -n 8 --temp 0 2>&1) ||
+      { echo "$out"; fail "rwb run from the tarball failed"; }
+    grep -q "<think>" <<<"$out" || fail "rwb run from the tarball generated no reasoning"
   fi
   ;;
 
