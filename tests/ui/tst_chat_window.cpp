@@ -211,6 +211,51 @@ private slots:
         QCOMPARE(lastMessage(*w)->thinkingBlock()->thinkingText(), second);
     }
 
+    void editAndResendBranchesAndThoughtStateIsRemembered() {
+        auto w = openWindow(m_db);
+        QVERIFY(w);
+        typeAndSend(*w, "First wording");
+        QTRY_COMPARE(w->chatView()->messageWidgets().size(), 2);
+        QTRY_VERIFY_WITH_TIMEOUT(!lastMessage(*w)->isGenerating(), 30000);
+
+        // Expand the collapsed thought by clicking its header; the choice is kept per message.
+        ThinkingBlock* thought = lastMessage(*w)->thinkingBlock();
+        QVERIFY(!thought->isExpanded());
+        auto* header = thought->findChild<QWidget*>("thinkingHeader");
+        QVERIFY(header);
+        QTest::mouseClick(header, Qt::LeftButton);
+        QVERIFY(thought->isExpanded());
+        const qint64 conversation = w->chatView()->conversationId();
+        QTest::keyClick(w.get(), Qt::Key_N, Qt::ControlModifier);
+        QTRY_COMPARE(w->chatView()->messageWidgets().size(), 0);
+        w->chatView()->showConversation(conversation);
+        QTRY_COMPARE(w->chatView()->messageWidgets().size(), 2);
+        QVERIFY(lastMessage(*w)->thinkingBlock()->isExpanded());
+
+        // Edit the prompt and send it again: a second branch of the user turn.
+        MessageWidget* user = w->chatView()->messageWidgets().at(0);
+        QTest::mouseClick(user->findChild<QToolButton*>("editButton"), Qt::LeftButton);
+        QVERIFY(user->isEditing());
+        PromptEditor* inlineEditor = user->editEditor();
+        inlineEditor->selectAll();
+        inlineEditor->removeSelectedText();
+        QTest::keyClicks(inlineEditor, "Second wording");
+        QTest::keyClick(inlineEditor, Qt::Key_Return, Qt::ControlModifier);
+        QTRY_VERIFY_WITH_TIMEOUT(w->chatView()->messageWidgets().size() == 2 &&
+                                     w->chatView()->messageWidgets().at(0)->userText() ==
+                                         "Second wording",
+                                 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!lastMessage(*w)->isGenerating(), 30000);
+        QTRY_COMPARE(w->chatView()->messageWidgets().at(0)->branchLabel(), QString("2/2"));
+        QTest::mouseClick(
+            w->chatView()->messageWidgets().at(0)->findChild<QToolButton*>("previousBranchButton"),
+            Qt::LeftButton);
+        QTRY_COMPARE(w->chatView()->messageWidgets().at(0)->userText(), QString("First wording"));
+        QTRY_COMPARE(w->chatView()->messageWidgets().at(0)->branchLabel(), QString("1/2"));
+        // The first branch's reply came back with it, thought still expanded as chosen.
+        QVERIFY(lastMessage(*w)->thinkingBlock()->isExpanded());
+    }
+
     void ctrlEnterSendsFromAnywhereAndEscIsHarmlessWhenIdle() {
         auto w = openWindow(m_db);
         QVERIFY(w);

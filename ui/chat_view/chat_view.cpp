@@ -121,6 +121,7 @@ void ChatView::newConversation() {
 
 void ChatView::showConversation(qint64 id) {
     if (id == 0) return newConversation();
+    if (id != m_conversationId) m_all.clear(); // branch counts of another conversation
     m_conversationId = id;
     m_error->hide();
     updateSendButton();
@@ -155,6 +156,7 @@ void ChatView::loadBranches() {
 void ChatView::rebuild(const QVector<Message>& path) {
     m_column->clear();
     for (const Message& m : path) addWidget(m);
+    updateBranchInfo(); // the known branches at once; loadBranches() refreshes them
     m_column->scrollToBottom();
     updateSendButton();
 }
