@@ -87,7 +87,10 @@ private slots:
         QSignalSpy expanded(&m, &MessageWidget::thinkingExpandedChanged);
         m.appendThinking("x");
         m.thinkingBlock()->finishThinking(1, 1);
+        QCOMPARE(expanded.size(), 0);
+        QTest::mouseClick(m.findChild<QToolButton*>("thinkingHeader"), Qt::LeftButton);
         QCOMPARE(expanded.size(), 1);
+        QCOMPARE(expanded.at(0).at(0).toBool(), true);
     }
 
     void branchNavigation() {

@@ -102,7 +102,7 @@ void ThinkingBlock::startThinking() {
     clock_.start();
     tick_->start();
     show();
-    setExpanded(true);
+    applyExpanded(true);
     updateHeader();
 }
 
@@ -129,7 +129,7 @@ void ThinkingBlock::finishThinking(double seconds, int tokens) {
     state_ = State::Finished;
     setLoopWarning(QString());
     show();
-    setExpanded(g_defaultExpanded);
+    applyExpanded(g_defaultExpanded);
     updateHeader();
 }
 
@@ -151,7 +151,7 @@ void ThinkingBlock::restore(const QString& text, double seconds, int tokens, boo
     tokens_ = tokens;
     state_ = interrupted ? State::Interrupted : State::Finished;
     setVisible(!text.isEmpty() || tokens > 0);
-    setExpanded(interrupted || g_defaultExpanded);
+    applyExpanded(interrupted || g_defaultExpanded);
     updateHeader();
 }
 
@@ -205,12 +205,16 @@ void ThinkingBlock::setMaximumBodyHeight(int pixels) {
 
 void ThinkingBlock::setExpanded(bool expanded) {
     const bool changed = expanded != expanded_;
+    applyExpanded(expanded);
+    if (changed) emit expandedChanged(expanded);
+}
+
+void ThinkingBlock::applyExpanded(bool expanded) {
     expanded_ = expanded;
     body_->setVisible(expanded);
     header_->setArrowType(expanded ? Qt::DownArrow : Qt::RightArrow);
     header_->setAccessibleDescription(expanded ? tr("expanded") : tr("collapsed"));
     if (expanded) updateBodyHeight();
-    if (changed) emit expandedChanged(expanded);
 }
 
 void ThinkingBlock::changeEvent(QEvent* event) {

@@ -8,7 +8,9 @@
 //   interruptThinking(seconds, tokens)                   "Thinking stopped after 3.1 s · 40 tokens"
 //   restore(text, seconds, tokens, interrupted)          a finished block from storage
 // The header is a focusable button: click, Space or Enter toggles; expandedChanged() lets the
-// owner remember the per-message state (pass it back with setExpanded()).
+// owner remember the per-message state (pass it back with setExpanded()). It is emitted for
+// the user's toggles and setExpanded()/toggle(), not for the automatic opening while live or
+// the collapse at finishThinking()/restore() (those follow the global default).
 // The block hides itself while it is Empty (a model that does not think shows no block) and
 // shows itself on the first thought or restore().
 #pragma once
@@ -78,6 +80,7 @@ protected:
 
 private:
     void updateHeader();
+    void applyExpanded(bool expanded); // no signal: automatic changes
     void updateBodyHeight();
 
     QToolButton* header_ = nullptr;
