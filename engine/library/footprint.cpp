@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 
 namespace rwb {
 namespace {
@@ -109,6 +110,29 @@ Result<ModelFootprint> footprint_from_gguf(const std::string& path) {
 }
 
 namespace {
+
+struct VocabSize {
+    uint64_t tokens = 0, merges = 0, bytes = 0;
+};
+
+// The synthetic vocabulary depends only on the architecture and size; building one of 152k
+// tokens takes a while, so the catalog (30 entries) computes each once.
+VocabSize synth_vocab_size(const quant::SynthShape& shape) {
+    static std::mutex mutex;
+    static std::map<std::pair<std::string, int64_t>, VocabSize> cache;
+    const auto key = std::make_pair(shape.arch, shape.vocab);
+    std::lock_guard lock(mutex);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    const quant::SynthVocab vocab = quant::make_synth_vocab(shape);
+    VocabSize v;
+    v.tokens = vocab.tokens.size();
+    v.merges = vocab.merges.size();
+    for (const auto& t : vocab.tokens) v.bytes += 8 + t.size() + 4; // string + token_type
+    for (const auto& m : vocab.merges) v.bytes += 8 + m.size();
+    cache.emplace(key, v);
+    return v;
+}
+
 Result<ModelFootprint> from_shape(const quant::SynthShape& shape, std::string_view quant_name) {
     const auto mix = quant::parse_quant_mix(quant_name);
     if (!mix)
@@ -134,13 +158,11 @@ Result<ModelFootprint> from_shape(const quant::SynthShape& shape, std::string_vi
     }
     add_tensors(fp, entries);
     // Metadata: the vocabulary dominates (each token and merge is a length-prefixed string).
-    const quant::SynthVocab vocab = quant::make_synth_vocab(shape);
-    uint64_t meta = 64 * 1024; // header, scalar keys, tensor infos (a few KiB), chat template
-    for (const auto& t : vocab.tokens) meta += 8 + t.size() + 4; // string + token_type
-    for (const auto& m : vocab.merges) meta += 8 + m.size();
+    const VocabSize vocab = synth_vocab_size(shape);
+    uint64_t meta = 64 * 1024 + vocab.bytes; // header, scalar keys, chat template, vocabulary
     for (const auto& e : plan) meta += 8 + e.tensor.name.size() + 4 + 8 * e.tensor.ne.size() + 12;
-    fp.tokenizer_tokens = vocab.tokens.size();
-    fp.tokenizer_merges = vocab.merges.size();
+    fp.tokenizer_tokens = vocab.tokens;
+    fp.tokenizer_merges = vocab.merges;
     fp.file_bytes = meta + tensor_bytes;
     return fp;
 }
