@@ -256,6 +256,36 @@ private slots:
         QVERIFY(lastMessage(*w)->thinkingBlock()->isExpanded());
     }
 
+    void missingAndBrokenModelsAreExplained() {
+        GenerationSettings g = quickSettings();
+        g.modelPath = m_dir.filePath("gone.gguf");
+        saveGenerationSettings(g);
+        {
+            auto w = openWindow(m_db);
+            QVERIFY(w);
+            QCOMPARE(w->modelStatus()->text(), QString("No model"));
+            auto* hint = w->chatView()->findChild<QLabel*>("chatPlaceholder");
+            QVERIFY(hint && hint->isVisible());
+            QVERIFY2(hint->text().contains("No model yet") && hint->text().contains("gone.gguf"),
+                     qPrintable(hint->text()));
+        }
+        QFile junk(m_dir.filePath("junk.gguf"));
+        QVERIFY(junk.open(QIODevice::WriteOnly));
+        junk.write(QByteArray(4096, 'x'));
+        junk.close();
+        g.modelPath = junk.fileName();
+        saveGenerationSettings(g);
+        auto w = openWindow(m_db);
+        QVERIFY(w);
+        typeAndSend(*w, "Hello?");
+        auto* banner = w->chatView()->findChild<QWidget*>("errorBanner");
+        QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
+        const QString text = w->chatView()->findChild<QLabel*>("errorText")->text();
+        QVERIFY2(text.contains("junk.gguf") && !text.contains('\n'), qPrintable(text));
+        QCOMPARE(w->chatView()->messageWidgets().size(), 0); // nothing was written
+        QCOMPARE(w->chatView()->sendButton()->text(), QString("Send"));
+    }
+
     void ctrlEnterSendsFromAnywhereAndEscIsHarmlessWhenIdle() {
         auto w = openWindow(m_db);
         QVERIFY(w);
