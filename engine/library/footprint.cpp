@@ -82,7 +82,8 @@ Result<ModelFootprint> footprint_from_gguf(const std::string& path) {
     if (auto t = f.get_string("tokenizer.chat_template")) {
         fp.has_chat_template = !t->empty();
         fp.r1_template = t->find("<think>") != std::string::npos ||
-                         t->find("\xef\xbd\x9cAssistant\xef\xbd\x9c") != std::string::npos;
+                         t->find("\xef\xbd\x9c"
+                                 "Assistant\xef\xbd\x9c") != std::string::npos;
     }
     const std::string a = *arch + ".";
     fp.n_embd = meta_int(f, a + "embedding_length", 0);

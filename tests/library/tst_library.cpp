@@ -54,7 +54,8 @@ std::string read_all(const QString& path) {
     return s.str();
 }
 
-// A header-only GGUF (no tensors) carrying a DeepSeek-R1 chat template.
+// A header-only GGUF (no tensors) carrying a DeepSeek-R1 chat template (its <｜Assistant｜>
+// marker; no <think>, no R1 name).
 bool write_template_gguf(const QString& path) {
     rwb::gguf::GgufWriter w;
     w.add_string("general.architecture", "llama");
@@ -65,7 +66,7 @@ bool write_template_gguf(const QString& path) {
     w.add_uint32("llama.attention.head_count", 1);
     w.add_uint32("llama.context_length", 1024);
     w.add_string("tokenizer.chat_template", "{% for m in messages %}<\xef\xbd\x9c"
-                                            "Assistant\xef\xbd\x9c><think>\n{% endfor %}");
+                                            "Assistant\xef\xbd\x9c>{% endfor %}");
     return bool(w.write(path.toStdString()));
 }
 
