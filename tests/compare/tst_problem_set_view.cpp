@@ -2,7 +2,7 @@
 // background with progress and ETA, is paused from the button and resumed, fills the results
 // (accuracy with a Wilson interval per model and budget), the drill-down shows a problem's
 // reasoning, the charts have a line per model, and CSV and self-contained HTML exports are
-// written. With RWB_SCREENSHOT_DIR set it also saves screenshots of the view and the charts.
+// written. With RWB_SCREENSHOT_DIR set, a fuller sweep saves screenshots of the view and charts.
 #include "compare/cost_panel.h"
 #include "compare/html_report.h"
 #include "compare/problem_set_view.h"
@@ -120,15 +120,35 @@ private slots:
         QCOMPARE(reopened.resultsTable()->rowCount(), 6);
         for (int i = 0; i < 6; ++i)
             QCOMPARE(reopened.resultsTable()->item(i, 3)->text(), r->item(i, 3)->text());
+    }
 
-        if (const QByteArray dir = qgetenv("RWB_SCREENSHOT_DIR"); !dir.isEmpty()) {
-            view.grab().save(QString::fromLocal8Bit(dir) + "/compare-problem-set.png");
-            for (int i = 0; i < 4; ++i) {
-                charts[i]->resize(640, 420);
-                charts[i]->grab().save(QString::fromLocal8Bit(dir) +
-                                       QStringLiteral("/compare-chart-%1.png").arg(i + 1));
-            }
+    // Only with RWB_SCREENSHOT_DIR: a fuller sweep (30 problems, three budgets) for the docs.
+    void screenshots_of_a_full_sweep() {
+        const QByteArray dir = qgetenv("RWB_SCREENSHOT_DIR");
+        if (dir.isEmpty()) QSKIP("set RWB_SCREENSHOT_DIR to write screenshots");
+        if (!haveDemoModels()) QSKIP("the demo models are not in resources/models");
+        ProblemSetView view;
+        view.resize(1400, 900);
+        view.show();
+        view.setDatabasePath(tmp_.filePath("shots.sqlite"));
+        view.setAvailableModels(demoModels());
+        view.setSetPath(kHeldOutSet);
+        view.limitSpin()->setValue(30);
+        view.budgetsEdit()->setText("48, 96, unlimited");
+        view.setExtraSettings(2, 400, 1024);
+        QSignalSpy finished(&view, &ProblemSetView::runFinished);
+        QVERIFY(view.start());
+        QVERIFY(finished.wait(590000));
+        QCOMPARE(finished.last()[1].toBool(), true);
+        const QString out = QString::fromLocal8Bit(dir);
+        view.grab().save(out + "/compare-problem-set.png");
+        const QVector<QChartView*> charts = view.chartViews();
+        for (int i = 0; i < 4; ++i) {
+            charts[i]->setParent(nullptr);
+            charts[i]->resize(640, 420);
+            charts[i]->grab().save(out + QStringLiteral("/compare-chart-%1.png").arg(i + 1));
         }
+        QVERIFY(view.exportHtml(out + "/compare-report-example.html"));
     }
 
     void bad_settings_are_refused() {
