@@ -81,6 +81,9 @@ build)
     [ -n "$cdeb" ] || fail "CUDA was built but no reasoning-workbench-cuda package"
     dpkg-deb -f "$cdeb" Depends | grep -q "reasoning-workbench (= $version)" ||
       fail "the CUDA package does not depend on the main package"
+    cuda_deps=$(dpkg-deb -f "$cdeb" Depends)
+    echo "CUDA package Depends: $cuda_deps"
+    if grep -q -- '--\|-[,|]\|-$' <<<"$cuda_deps"; then fail "malformed CUDA dependency: $cuda_deps"; fi
     cuda_files=$(dpkg-deb -c "$cdeb")
     main_files=$(dpkg-deb -c "$deb")
     grep -q 'usr/lib/reasoning-workbench/librwb_cuda.so' <<<"$cuda_files" ||
