@@ -191,10 +191,18 @@ void ChatController::connectWorker(qint64 conversationId, InferenceThread& threa
             });
     connect(w, &InferenceWorker::modelReady, this,
             [this, conversationId](quint64 tag, const QString& path, const QString& name,
-                                   const QString& quantization) {
+                                   const QString& quantization, const QString& backend) {
                 emit modelLoadProgress(conversationId, 100);
                 emit modelReady(conversationId, path, name);
-                onModelReady(tag, name, quantization);
+                onModelReady(tag, name, quantization, backend);
+            });
+    connect(w, &InferenceWorker::modelLoadProgress, this,
+            [this, conversationId](quint64, int percent) {
+                emit modelLoadProgress(conversationId, percent);
+            });
+    connect(w, &InferenceWorker::backendNotice, this,
+            [this, conversationId](quint64, const QString& notice) {
+                emit backendNotice(conversationId, notice);
             });
     connect(w, &InferenceWorker::failed, this, &ChatController::onWorkerFailed);
     connect(w, &InferenceWorker::delta, this, &ChatController::onDelta);
@@ -209,12 +217,13 @@ void ChatController::connectWorker(qint64 conversationId, InferenceThread& threa
 }
 
 void ChatController::onModelReady(quint64 tag, const QString& modelName,
-                                  const QString& quantization) {
+                                  const QString& quantization, const QString& backend) {
     PendingTurn* turn = turnByTag(tag);
     if (!turn || turn->step != PendingTurn::Step::Loading) return;
     turn->modelReady = true;
     turn->modelName = modelName;
     turn->quantization = quantization;
+    turn->backend = backend;
     advance(*turn);
 }
 

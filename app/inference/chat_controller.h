@@ -107,6 +107,8 @@ signals:
     void modelLoading(qint64 conversationId, const QString& path);
     void modelLoadProgress(qint64 conversationId, int percent);
     void modelReady(qint64 conversationId, const QString& path, const QString& modelName);
+    // One line when the chosen GPU backend could not be used ("... running on the CPU").
+    void backendNotice(qint64 conversationId, const QString& notice);
     // A conversation started or ended a turn (for the Send/Stop button).
     void busyChanged(qint64 conversationId, bool busy);
 
@@ -124,7 +126,8 @@ private:
                               const QVector<rwb::storage::Message>& path);
     void onMessageAdded(quint64 requestId, const rwb::storage::Message& message);
     void onStorageFailed(quint64 requestId, const QString& error);
-    void onModelReady(quint64 tag, const QString& modelName, const QString& quantization);
+    void onModelReady(quint64 tag, const QString& modelName, const QString& quantization,
+                      const QString& backend);
     void onWorkerFailed(quint64 tag, const QString& error);
     void onDelta(quint64 tag, const QString& thinking, const QString& answer);
     void onThinkingFinished(quint64 tag, double seconds, qint64 tokens);

@@ -88,7 +88,7 @@ void ChatController::advance(PendingTurn& turn) {
         if (turn.settings.thinkingBudget > 0)
             m.provenance.thinkingBudget = turn.settings.thinkingBudget;
         m.provenance.engineVersion = QString::fromUtf8(rwb::version_string());
-        m.provenance.backend = QStringLiteral("cpu");
+        m.provenance.backend = turn.backend;
         QMetaObject::invokeMethod(storage, [storage, request = turn.storageRequest, m] {
             storage->beginStreaming(request, m);
         });

@@ -39,7 +39,8 @@ struct PendingTurn {
     QVector<rwb::storage::Message> history; // what the model continues (ends with the prompt)
     qint64 parentOfNew = 0;                 // parent of the first message this turn stores
     QString modelName;
-    QString quantization;            // the model's main weight type, for provenance
+    QString quantization; // the model's main weight type, for provenance
+    QString backend;      // where the model runs ("cpu", "cuda", "cuda+cpu"), for provenance
     rwb::storage::Message assistant; // as stored by beginStreaming
     StreamStats lastStats;
     QString error; // a generation error, reported when the final save is done

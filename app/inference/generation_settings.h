@@ -27,8 +27,8 @@ struct GenerationSettings {
     int maxTokens = 0;        // 0: until end of generation or a full context
     int thinkingBudget = 0;   // 0: unlimited; else "</think>" is forced after N thought tokens
     int threads = 0;          // 0: the machine's physical cores
-    Backend backend = Backend::Auto; // passed through; only the CPU backend exists so far
-    int gpuLayers = -1;              // -1: all layers on the GPU (when a GPU backend runs)
+    Backend backend = Backend::Auto; // where the model runs (CUDA needs librwb_cuda.so)
+    int gpuLayers = -1;              // -1: all that fit (Auto) / all (Cuda)
     bool autoWrapUp = false;         // a looping thought is closed at once (else only reported)
 
     static GenerationSettings r1Defaults() { return {}; }

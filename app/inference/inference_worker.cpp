@@ -56,6 +56,16 @@ void InferenceWorker::cancel() {
     if (m_session) m_session->cancel();
 }
 
+rwb::ModelOptions InferenceWorker::modelOptionsFor(const GenerationSettings& settings) {
+    rwb::ModelOptions options;
+    options.backend = settings.backend == Backend::Cpu    ? rwb::Backend::Cpu
+                      : settings.backend == Backend::Cuda ? rwb::Backend::Cuda
+                                                          : rwb::Backend::Auto;
+    options.gpu_layers = settings.gpuLayers;
+    options.plan_n_ctx = settings.contextLength;
+    return options;
+}
+
 bool InferenceWorker::ensureSession(quint64 tag, const GenerationSettings& settings,
                                     QString* error) {
     if (const QString bad = settings.validate(); !bad.isEmpty()) {
@@ -65,9 +75,15 @@ bool InferenceWorker::ensureSession(quint64 tag, const GenerationSettings& setti
     const QString path = ModelLocator::resolve(settings, error);
     if (path.isEmpty()) return false;
 
-    if (!m_model || path != m_modelPath) {
+    if (!m_model || path != m_modelPath || settings.backend != m_modelBackend ||
+        settings.gpuLayers != m_modelGpuLayers) {
         emit modelLoading(tag, path);
-        auto loaded = ModelCache::instance().acquire(path.toStdString());
+        rwb::ModelOptions options = modelOptionsFor(settings);
+        options.on_progress = [this, tag](double done) {
+            emit modelLoadProgress(tag, int(done * 100));
+            return true;
+        };
+        auto loaded = ModelCache::instance().acquire(path.toStdString(), options);
         if (!loaded) {
             *error = QStringLiteral("Cannot load the model: %1")
                          .arg(QString::fromStdString(loaded.message()));
@@ -89,6 +105,10 @@ bool InferenceWorker::ensureSession(quint64 tag, const GenerationSettings& setti
         m_session.reset(); // it holds the old model
         m_model = *loaded;
         m_modelPath = path;
+        m_modelBackend = settings.backend;
+        m_modelGpuLayers = settings.gpuLayers;
+        if (!m_model->backend_notice().empty())
+            emit backendNotice(tag, QString::fromStdString(m_model->backend_notice()));
     }
     const int ctx = int(std::min<int64_t>(settings.contextLength, m_model->info().n_ctx_train));
     if (!m_session || ctx != m_sessionContext || settings.threads != m_sessionThreads) {
@@ -113,7 +133,8 @@ void InferenceWorker::prepare(quint64 tag, GenerationSettings settings) {
     QString error;
     if (!ensureSession(tag, settings, &error)) return emit failed(tag, error);
     emit modelReady(tag, m_modelPath, modelDisplayName(*m_model),
-                    QString::fromStdString(m_model->info().file_type));
+                    QString::fromStdString(m_model->info().file_type),
+                    QString::fromStdString(m_model->info().backend));
 }
 
 void InferenceWorker::generate(GenerationRequest request) {

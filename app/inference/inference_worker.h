@@ -39,6 +39,10 @@ public:
     void wrapUp() { m_wrapUp.store(true); }
     bool isCancelled() const { return m_cancelled.load(); }
 
+    // How the engine loads the model of `settings` (backend, GPU layers, planned context): the
+    // ModelCache key, so other users of the cache get the same loaded model.
+    static rwb::ModelOptions modelOptionsFor(const GenerationSettings& settings);
+
 public slots:
     // Loads the model of `settings` (if not loaded already) and makes a session for it.
     // Answers modelReady or failed.
@@ -49,8 +53,13 @@ public slots:
 
 signals:
     void modelLoading(quint64 tag, const QString& path); // a load from disk starts
+    // quantization: main weight type, e.g. "q4_K"; backend: "cpu", "cuda" or "cuda+cpu".
     void modelReady(quint64 tag, const QString& path, const QString& modelName,
-                    const QString& quantization); // quantization: main weight type, e.g. "q4_K"
+                    const QString& quantization, const QString& backend);
+    // GPU upload progress of a load, 0..100 (a CPU load memory-maps the file and sends none).
+    void modelLoadProgress(quint64 tag, int percent);
+    // One line when the requested GPU backend could not be used and the model runs on the CPU.
+    void backendNotice(quint64 tag, const QString& notice);
     void delta(quint64 tag, const QString& thinking, const QString& answer);
     void thinkingFinished(quint64 tag, double seconds, qint64 thoughtTokens);
     // The live thought repeats itself (ThoughtLoopDetector); sent once per generation. With
@@ -66,6 +75,8 @@ private:
     std::shared_ptr<const rwb::Model> m_model;
     QString m_modelPath;
     rwb::TokenId m_thinkClose = -1; // "</think>" in the model's vocabulary
+    Backend m_modelBackend = Backend::Cpu;
+    int m_modelGpuLayers = -1;
     std::unique_ptr<rwb::Session> m_session;
     int m_sessionContext = 0;
     int m_sessionThreads = -1;

@@ -10,10 +10,14 @@ ModelCache& ModelCache::instance() {
     return cache;
 }
 
-Result<std::shared_ptr<const Model>> ModelCache::acquire(const std::string& path) {
+Result<std::shared_ptr<const Model>> ModelCache::acquire(const std::string& path,
+                                                         const ModelOptions& options) {
     std::error_code ec;
     std::string key = std::filesystem::weakly_canonical(path, ec).string();
     if (ec || key.empty()) key = path;
+    key += '|' + std::string(backend_name(options.backend)) + '|' +
+           std::to_string(options.gpu_layers) + '|' + std::to_string(options.plan_n_ctx) + '|' +
+           (options.load_tokenizer ? "tok" : "notok");
 
     std::shared_ptr<Entry> entry;
     {
@@ -25,7 +29,7 @@ Result<std::shared_ptr<const Model>> ModelCache::acquire(const std::string& path
     // Only this file's loaders wait here; other files load in parallel.
     std::lock_guard loading(entry->loading);
     if (auto alive = entry->model.lock()) return alive;
-    auto loaded = Model::load(path);
+    auto loaded = Model::load(path, options);
     if (!loaded) {
         const std::string name = std::filesystem::path(path).filename().string();
         return Result<std::shared_ptr<const Model>>::error(name + ": " + loaded.message());

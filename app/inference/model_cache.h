@@ -18,9 +18,12 @@ class ModelCache {
 public:
     static ModelCache& instance(); // the app-wide cache
 
-    // The loaded model for `path` (canonicalised, so two spellings of one file share it).
+    // The loaded model for `path` (canonicalised, so two spellings of one file share it) placed
+    // as `options` say (backend, GPU layers and planned context are part of the key; the
+    // progress callback is only called by the load that actually runs).
     // Failure: one line from the engine, prefixed with the file name.
-    Result<std::shared_ptr<const Model>> acquire(const std::string& path);
+    Result<std::shared_ptr<const Model>> acquire(const std::string& path,
+                                                 const ModelOptions& options = {});
 
     int loadCount() const;  // files actually loaded from disk so far (for tests and stats)
     int aliveCount() const; // models still in use by someone

@@ -92,6 +92,7 @@ private slots:
         QVERIFY(reply.timeToFirstTokenMs > 0);
         QVERIFY(reply.provenance.seed.has_value());
         QCOMPARE(reply.provenance.quantization, QString("f16"));
+        QVERIFY(reply.provenance.backend == "cpu" || reply.provenance.backend.startsWith("cuda"));
         QCOMPARE(reply.provenance.chatTemplateVersion, QString("r1-v1"));
         QCOMPARE(thought.size(), 1);
         QCOMPARE(thought[0][3].toLongLong(), reply.thinkingTokens);

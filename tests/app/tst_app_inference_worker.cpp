@@ -34,6 +34,8 @@ public:
     QVector<GenerationOutcome> finished;
     QStringList failed;
     int ready = 0;
+    QStringList backends; // where each ready model runs
+    QStringList notices;
     int looping = 0;
 
     explicit Recorder(InferenceWorker* w) {
@@ -51,7 +53,14 @@ public:
                 [this](quint64, const GenerationOutcome& o) { finished << o; });
         connect(w, &InferenceWorker::failed, this,
                 [this](quint64, const QString& e) { failed << e; });
-        connect(w, &InferenceWorker::modelReady, this, [this] { ++ready; });
+        connect(
+            w, &InferenceWorker::modelReady, this,
+            [this](quint64, const QString&, const QString&, const QString&, const QString& where) {
+                ++ready;
+                backends << where;
+            });
+        connect(w, &InferenceWorker::backendNotice, this,
+                [this](quint64, const QString& notice) { notices << notice; });
         connect(w, &InferenceWorker::thoughtLooping, this, [this] { ++looping; });
     }
     QString answerText() const {
@@ -293,9 +302,36 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(recA.ready == 1 && recB.ready == 1, 10000);
         QCOMPARE(cache.loadCount(), loadsBefore + 1);
         QCOMPARE(cache.aliveCount(), 1);
-        auto again = cache.acquire(m_model.toStdString());
+        auto again = cache.acquire(m_model.toStdString(), InferenceWorker::modelOptionsFor(g));
         QVERIFY(again);
         QCOMPARE(cache.loadCount(), loadsBefore + 1);
+    }
+
+    void theBackendIsPassedToTheEngine() {
+        InferenceThread thread;
+        InferenceWorker* w = thread.worker();
+        Recorder rec(w);
+        GenerationSettings g = fastSettings();
+        g.backend = Backend::Cpu;
+        prepare(w, 13, g);
+        QTRY_VERIFY_WITH_TIMEOUT(rec.ready == 1, 10000);
+        QCOMPARE(rec.backends.value(0), QString("cpu"));
+        QVERIFY(rec.notices.isEmpty());
+
+        // CUDA asked for: on the GPU, or on the CPU with one line saying why
+        g.backend = Backend::Cuda;
+        prepare(w, 14, g);
+        QTRY_VERIFY_WITH_TIMEOUT(rec.ready == 2 || !rec.failed.isEmpty(), 30000);
+        if (!rec.failed.isEmpty()) QFAIL(qPrintable(rec.failed[0]));
+        if (rec.backends.value(1).startsWith("cuda")) {
+            QVERIFY(rec.notices.isEmpty());
+        } else {
+            QCOMPARE(rec.backends.value(1), QString("cpu"));
+            QCOMPARE(rec.notices.size(), 1);
+            QVERIFY2(rec.notices[0].contains("running on the CPU") &&
+                         !rec.notices[0].contains('\n'),
+                     qPrintable(rec.notices[0]));
+        }
     }
 
     void promptLeavesOutEarlierReasoning() {
@@ -318,7 +354,8 @@ private slots:
         const GenerationOutcome outcome = rec.finished[0];
         QCOMPARE(outcome.end, GenerationEnd::Complete);
 
-        auto model = ModelCache::instance().acquire(m_model.toStdString());
+        auto model = ModelCache::instance().acquire(m_model.toStdString(),
+                                                    InferenceWorker::modelOptionsFor(g));
         QVERIFY(model);
         const std::string expected = "<｜begin▁of▁sentence｜><｜User｜>First "
                                      "question<｜Assistant｜>Short "
