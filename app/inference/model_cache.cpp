@@ -15,9 +15,11 @@ Result<std::shared_ptr<const Model>> ModelCache::acquire(const std::string& path
     std::error_code ec;
     std::string key = std::filesystem::weakly_canonical(path, ec).string();
     if (ec || key.empty()) key = path;
+    // GPU layers and the planned context only change a load that may use the GPU.
     key += '|' + std::string(backend_name(options.backend)) + '|' +
-           std::to_string(options.gpu_layers) + '|' + std::to_string(options.plan_n_ctx) + '|' +
            (options.load_tokenizer ? "tok" : "notok");
+    if (options.backend != Backend::Cpu)
+        key += '|' + std::to_string(options.gpu_layers) + '|' + std::to_string(options.plan_n_ctx);
 
     std::shared_ptr<Entry> entry;
     {
