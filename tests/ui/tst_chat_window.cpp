@@ -284,6 +284,14 @@ private slots:
         QVERIFY2(text.contains("junk.gguf") && !text.contains('\n'), qPrintable(text));
         QCOMPARE(w->chatView()->messageWidgets().size(), 0); // nothing was written
         QCOMPARE(w->chatView()->sendButton()->text(), QString("Send"));
+        // The prompt is given back and no empty conversation is left in the list.
+        QTRY_COMPARE(w->chatView()->promptEditor()->text(), QString("Hello?"));
+        QTRY_COMPARE(w->chatView()->conversationId(), 0);
+        QTest::qWait(200);
+        QCOMPARE(w->conversationPanel()->model()->rowCount(), 0);
+        MessageStore store;
+        QVERIFY(store.open(m_db));
+        QCOMPARE(store.listConversations().size(), 0);
     }
 
     void ctrlEnterSendsFromAnywhereAndEscIsHarmlessWhenIdle() {

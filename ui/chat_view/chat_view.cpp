@@ -256,6 +256,8 @@ void ChatView::send() {
 
 void ChatView::sendText(const QString& text) {
     m_error->hide();
+    m_lastSent = text;
+    m_fresh = 0;
     m_column->scrollToBottom();
     if (m_conversationId != 0) {
         m_controller->send(m_conversationId, text);
@@ -275,6 +277,7 @@ void ChatView::sendText(const QString& text) {
             m_creating = false;
             if (generation != m_loadGeneration) return; // the user moved on meanwhile
             m_conversationId = saved.id;
+            m_fresh = saved.id;
             emit conversationCreated(saved.id);
             if (m_controller) m_controller->send(saved.id, text);
             updateSendButton();
@@ -301,6 +304,7 @@ void ChatView::updateSendButton() {
 
 void ChatView::onMessageCreated(const Message& m) {
     if (m.role == MessageRole::Assistant) m_live.insert(m.id, Live{});
+    if (m.conversationId == m_fresh) m_fresh = 0; // it holds a message now: keep it
     if (m.conversationId != m_conversationId) return;
     // A new message hangs below its parent: whatever was shown below the parent is another
     // branch now (regenerate, edit and resend).
@@ -373,6 +377,17 @@ void ChatView::onFailed(qint64 conversationId, qint64 messageId, const QString& 
     m_loading->finish();
     if (conversationId != m_conversationId && conversationId != 0) return;
     showError(error);
+    if (messageId == 0 && conversationId == m_conversationId) {
+        // Nothing was written: give the prompt back, and drop a conversation made just for it.
+        if (m_editor->text().isEmpty()) m_editor->setText(m_lastSent);
+        if (m_fresh == conversationId && m_column->widgets().isEmpty()) {
+            m_fresh = 0;
+            m_conversationId = 0;
+            m_requests->deleteConversation(conversationId, [this, conversationId] {
+                emit conversationDiscarded(conversationId);
+            });
+        }
+    }
     if (MessageWidget* w = m_column->widgetForMessage(messageId)) {
         w->answerView()->finish();
         w->setGenerating(false);

@@ -57,7 +57,8 @@ public slots:
 
 signals:
     void conversationCreated(qint64 id);
-    void conversationChanged(qint64 id); // new messages or a branch switch: list order changes
+    void conversationChanged(qint64 id);   // new messages or a branch switch: list order changes
+    void conversationDiscarded(qint64 id); // created for a first send that wrote nothing
     void modelReady(const QString& modelName);
 
 private:
@@ -100,6 +101,8 @@ private:
 
     qint64 m_conversationId = 0;
     bool m_creating = false;              // a new conversation is being stored
+    qint64 m_fresh = 0;                   // created by the last send, no message stored yet
+    QString m_lastSent;                   // given back to the editor when nothing was written
     quint64 m_loadGeneration = 0;         // answers to an older load are dropped
     QVector<rwb::storage::Message> m_all; // every branch of the shown conversation
     QHash<qint64, Live> m_live;

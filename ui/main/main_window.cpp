@@ -147,6 +147,11 @@ void MainWindow::connectPanes() {
         m_conversations->refresh();
     });
     connect(m_chat, &ChatView::conversationChanged, m_conversations, &ConversationPanel::refresh);
+    connect(m_chat, &ChatView::conversationDiscarded, this, [this](qint64 id) {
+        if (m_conversations->currentConversation() == id)
+            m_conversations->setCurrentConversation(0);
+        m_conversations->refresh();
+    });
     connect(m_chat, &ChatView::modelReady, this,
             [this](const QString& name) { updateModelStatus(tr("%1 ready").arg(name)); });
     connect(m_controller.get(), &rwb::app::ChatController::modelLoading, this,
