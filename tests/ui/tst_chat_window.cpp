@@ -179,6 +179,29 @@ private slots:
         QVERIFY(!reply->isGenerating());
     }
 
+    void deleteActionRemovesTheReplyFromStorage() {
+        qint64 conversation = 0;
+        {
+            MessageStore store;
+            QVERIFY(store.open(m_db));
+            conversation = seedConversation(store, "To prune", "Question", "Answer").id;
+            QVERIFY(conversation);
+        }
+        auto w = openWindow(m_db);
+        QVERIFY(w);
+        w->chatView()->showConversation(conversation);
+        QTRY_COMPARE(w->chatView()->messageWidgets().size(), 2);
+        auto* del = lastMessage(*w)->findChild<QToolButton*>("deleteButton");
+        QVERIFY(del);
+        QTest::mouseClick(del, Qt::LeftButton);
+        QTRY_COMPARE(w->chatView()->messageWidgets().size(), 1);
+        QCOMPARE(w->chatView()->messageWidgets().at(0)->userText(), QString("Question"));
+        w.reset();
+        MessageStore store;
+        QVERIFY(store.open(m_db));
+        QCOMPARE(store.allMessages(conversation).size(), 1);
+    }
+
     void regenerateAddsBranchAndArrowsSwitch() {
         GenerationSettings g = quickSettings();
         g.temperature = 1.0; // sampled: the second reply differs from the first
