@@ -4,6 +4,7 @@
 //                  (the packaging test starts the installed app this way, offscreen)
 #include "core/about_info.h"
 #include "main/main_window.h"
+#include "theme/theme.h"
 
 #include <QApplication>
 #include <QTimer>
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
         std::fputs(rwb::app::aboutPlainText().toUtf8().constData(), stdout);
         return 0;
     }
+    rwb::ui::applySavedTheme(app); // "ui/theme": System / Light / Dark
     const bool smokeTest = args.contains(QStringLiteral("--smoke-test"));
     rwb::ui::MainWindow window;
     window.show();

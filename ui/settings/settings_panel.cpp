@@ -2,7 +2,9 @@
 #include "settings/settings_panel.h"
 
 #include "models/model_locator.h"
+#include "theme/theme.h"
 
+#include <QApplication>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDoubleSpinBox>
@@ -87,6 +89,21 @@ SettingsPanel::SettingsPanel(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("B&ackend"), m_backend);
     m_gpuLayers = spin(this, "gpuLayers", -1, 1000, 1, tr("All"));
     form->addRow(tr("&GPU layers"), m_gpuLayers);
+
+    // Appearance: applied to the whole application at once and saved under "ui/theme".
+    m_theme = new QComboBox(this);
+    m_theme->setObjectName(QStringLiteral("themePicker"));
+    m_theme->addItem(tr("System"), themeName(Theme::System));
+    m_theme->addItem(tr("Light"), themeName(Theme::Light));
+    m_theme->addItem(tr("Dark"), themeName(Theme::Dark));
+    m_theme->setCurrentIndex(m_theme->findData(themeName(savedTheme())));
+    form->addRow(tr("A&ppearance"), m_theme);
+    connect(m_theme, qOverload<int>(&QComboBox::activated), this, [this](int index) {
+        const Theme theme = themeFromName(m_theme->itemData(index).toString());
+        saveTheme(theme);
+        if (auto* app = qobject_cast<QApplication*>(QCoreApplication::instance()))
+            applyTheme(*app, theme);
+    });
 
     m_expandThinking = new QCheckBox(tr("&Expand thinking by default"), this);
     m_expandThinking->setObjectName(QStringLiteral("expandThinking"));

@@ -54,6 +54,7 @@ private:
     QSpinBox* m_thinkingBudget;
     QSpinBox* m_threads;
     QComboBox* m_backend;
+    QComboBox* m_theme; // Appearance: System / Light / Dark
     QSpinBox* m_gpuLayers;
     QCheckBox* m_expandThinking;
     QLabel* m_warnings;
