@@ -4,6 +4,7 @@
 
 #include "inference/chat_turn.h"
 #include "inference/inference_worker.h"
+#include "inference/remote_turn.h"
 #include "storage_worker.h"
 
 #include <random>
@@ -18,6 +19,7 @@ ChatController::ChatController(rwb::storage::StorageWorker* storage, QObject* pa
 }
 
 ChatController::~ChatController() {
+    m_remote.clear(); // closes their streams
     for (auto& [id, thread] : m_workers) thread->worker()->cancel();
     m_workers.clear(); // joins the threads (each stops within a token)
     m_turns.clear();
@@ -93,6 +95,18 @@ bool ChatController::startTurn(std::unique_ptr<PendingTurn> turn) {
     }
     turn->tag = nextRequestId();
     turn->storageRequest = nextRequestId();
+    if (RemoteTurn::isRemoteModel(turn->settings.modelPath)) {
+        startRemote(*turn);
+        PendingTurn& t = *turn;
+        m_turns[t.tag] = std::move(turn);
+        emit busyChanged(conversationId, true);
+        QMetaObject::invokeMethod(
+            m_storage, [storage = m_storage, request = t.storageRequest, conversationId] {
+                storage->loadConversation(request, conversationId);
+            });
+        m_remote[t.tag]->prepare();
+        return true;
+    }
     InferenceThread& thread = workerFor(conversationId);
     thread.worker()->clearCancel();
 
@@ -114,6 +128,7 @@ void ChatController::stop(qint64 conversationId) {
     for (auto& [tag, turn] : m_turns) {
         if (conversationId != 0 && turn->conversationId != conversationId) continue;
         turn->stopRequested = true;
+        if (RemoteTurn* remote = remoteTurn(tag)) remote->cancel();
         auto it = m_workers.find(turn->conversationId);
         if (it != m_workers.end()) it->second->worker()->cancel();
         if (turn->step == PendingTurn::Step::Loading) endNow.push_back(tag); // nothing written
@@ -127,6 +142,7 @@ void ChatController::wrapUp(qint64 conversationId) {
 }
 
 void ChatController::preloadModel(qint64 conversationId) {
+    if (RemoteTurn::isRemoteModel(m_settings.modelPath)) return; // nothing to load here
     InferenceWorker* worker = workerFor(conversationId).worker();
     QMetaObject::invokeMethod(worker, [worker, tag = nextRequestId(), settings = m_settings] {
         worker->prepare(tag, settings);
@@ -316,7 +332,42 @@ void ChatController::endTurn(quint64 tag) {
     if (it == m_turns.end()) return;
     const qint64 conversationId = it->second->conversationId;
     m_turns.erase(it);
+    if (auto r = m_remote.find(tag); r != m_remote.end()) {
+        // Possibly inside one of its own signals: delete it once that returns.
+        r->second.release()->deleteLater();
+        m_remote.erase(r);
+    }
     if (!isBusy(conversationId)) emit busyChanged(conversationId, false);
+}
+
+RemoteTurn* ChatController::remoteTurn(quint64 tag) {
+    auto it = m_remote.find(tag);
+    return it == m_remote.end() ? nullptr : it->second.get();
+}
+
+void ChatController::startRemote(PendingTurn& turn) {
+    auto remote = std::make_unique<RemoteTurn>(turn.tag, turn.settings.modelPath);
+    RemoteTurn* r = remote.get();
+    const qint64 conversationId = turn.conversationId;
+    connect(r, &RemoteTurn::modelReady, this,
+            [this, conversationId](quint64 tag, const QString& name, const QString& quantization,
+                                   const QString& backend) {
+                emit modelReady(conversationId, QString(), name);
+                // As onModelReady, without a file: no model catalogue entry for a remote one.
+                PendingTurn* t = turnByTag(tag);
+                if (!t || t->step != PendingTurn::Step::Loading) return;
+                t->modelReady = true;
+                t->modelName = name;
+                t->quantization = quantization;
+                t->backend = backend;
+                advance(*t);
+            });
+    connect(r, &RemoteTurn::failed, this, &ChatController::onWorkerFailed);
+    connect(r, &RemoteTurn::delta, this, &ChatController::onDelta);
+    connect(r, &RemoteTurn::thinkingFinished, this, &ChatController::onThinkingFinished);
+    connect(r, &RemoteTurn::statsUpdated, this, &ChatController::onStats);
+    connect(r, &RemoteTurn::finished, this, &ChatController::onFinished);
+    m_remote[turn.tag] = std::move(remote);
 }
 
 } // namespace rwb::app

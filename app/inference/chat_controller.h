@@ -39,6 +39,7 @@ class StorageWorker;
 namespace rwb::app {
 
 class InferenceThread;
+class RemoteTurn;   // a turn through an OpenAI-compatible endpoint (remote_turn.h)
 struct PendingTurn; // one turn in flight (chat_turn.h)
 
 class ChatController : public QObject {
@@ -136,11 +137,14 @@ private:
     void advance(PendingTurn& turn);
     void fail(PendingTurn& turn, const QString& error);
     void endTurn(quint64 tag);
+    RemoteTurn* remoteTurn(quint64 tag);
+    void startRemote(PendingTurn& turn);
 
     QPointer<rwb::storage::StorageWorker> m_storage;
     GenerationSettings m_settings;
     std::map<qint64, std::unique_ptr<InferenceThread>> m_workers; // by conversation
     std::map<quint64, std::unique_ptr<PendingTurn>> m_turns;      // by tag
+    std::map<quint64, std::unique_ptr<RemoteTurn>> m_remote;      // by tag: remote turns
     std::map<qint64, quint64> m_workerUse; // conversation -> last use (m_useClock)
     quint64 m_useClock = 0;
     quint64 m_lastRequest = 0;

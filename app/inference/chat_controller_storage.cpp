@@ -3,6 +3,7 @@
 
 #include "inference/chat_turn.h"
 #include "inference/inference_worker.h"
+#include "inference/remote_turn.h"
 #include "rwb/chat.h"
 #include "rwb/version.h"
 #include "storage_worker.h"
@@ -124,6 +125,16 @@ void ChatController::onMessageAdded(quint64 requestId, const Message& message) {
         turn->assistant = message;
         emit messageCreated(message);
         turn->step = PendingTurn::Step::Generating;
+        if (RemoteTurn* remote = remoteTurn(turn->tag)) {
+            GenerationRequest request{turn->tag, turn->history, turn->systemPrompt, turn->settings};
+            if (turn->stopRequested) { // stopped while the messages were stored
+                GenerationOutcome outcome;
+                outcome.end = GenerationEnd::Interrupted;
+                outcome.finishReason = QStringLiteral("cancelled");
+                return onFinished(turn->tag, outcome);
+            }
+            return remote->generate(request);
+        }
         auto it = m_workers.find(turn->conversationId);
         if (it == m_workers.end()) return fail(*turn, tr("The conversation was closed"));
         GenerationRequest request;

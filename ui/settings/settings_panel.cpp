@@ -1,7 +1,9 @@
 // SettingsPanel; see settings_panel.h.
 #include "settings/settings_panel.h"
 
+#include "inference/remote_turn.h"
 #include "models/model_locator.h"
+#include "remote/remote_endpoint.h"
 #include "theme/theme.h"
 
 #include <QApplication>
@@ -144,6 +146,23 @@ void SettingsPanel::buildModelPicker() {
             m_model->addItem(QFileInfo(path).fileName(), path);
     m_model->addItem(tr("Other\u2026"));
     m_model->setItemData(m_model->count() - 1, true, kOtherRole);
+    refreshRemoteModels();
+}
+
+void SettingsPanel::refreshRemoteModels() {
+    const QString current = m_model->currentData().toString();
+    const bool wasLoading = m_loading;
+    m_loading = true; // rebuilding the list is not a user's choice
+    for (int i = m_model->count() - 1; i >= 0; --i)
+        if (rwb::app::RemoteTurn::isRemoteModel(m_model->itemData(i).toString()))
+            m_model->removeItem(i);
+    QSettings qs;
+    for (const auto& e : rwb::remote::RemoteEndpointList::load(qs))
+        m_model->insertItem(m_model->count() - 1, tr("remote: %1 / %2").arg(e.name, e.model),
+                            rwb::app::RemoteTurn::modelPathFor(e.id));
+    const int index = m_model->findData(current);
+    if (index >= 0) m_model->setCurrentIndex(index);
+    m_loading = wasLoading;
 }
 
 void SettingsPanel::selectModelFile(const QString& path) {

@@ -31,6 +31,9 @@ public:
     void focusModelPicker(); // Ctrl+K: focus and open the list
     // Adds the file to the picker (if new) and selects it; used by "Other…" and tests.
     void selectModelFile(const QString& path);
+    // Re-reads the remote endpoints (RemoteEndpointList in QSettings) into the picker, shown as
+    // "remote: <endpoint name> / <model>" (data "remote:<id>"); keeps the current choice.
+    void refreshRemoteModels();
 
     static constexpr const char* kExpandThinkingKey = "ui/expandThinkingByDefault";
 
