@@ -16,7 +16,8 @@ const char* kMessageColumns =
     "m.model_id, m.prompt_tokens, m.thinking_tokens, m.answer_tokens, m.ttft_ms, "
     "m.thinking_seconds, m.tokens_per_second, m.finish_reason, m.error_text, m.created, "
     "m.model_sha256, m.quantization, m.chat_template_version, m.sampling_json, m.seed, "
-    "m.thinking_budget, m.engine_version, m.backend";
+    "m.thinking_budget, m.engine_version, m.backend, "
+    "(SELECT name FROM models WHERE models.id = m.model_id)";
 
 Message readMessage(const QSqlQuery& q, int base = 0) {
     Message m;
@@ -47,6 +48,7 @@ Message readMessage(const QSqlQuery& q, int base = 0) {
     if (!q.value(base + 23).isNull()) p.thinkingBudget = q.value(base + 23).toInt();
     p.engineVersion = q.value(base + 24).toString();
     p.backend = q.value(base + 25).toString();
+    m.modelName = q.value(base + 26).toString();
     return m;
 }
 

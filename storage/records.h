@@ -67,6 +67,7 @@ struct Message {
     QString reasoning;
     MessageState state = MessageState::Complete;
     qint64 modelId = 0;
+    QString modelName; // read only: the name of model `modelId` when the message was loaded
     qint64 promptTokens = 0;
     qint64 thinkingTokens = 0;
     qint64 answerTokens = 0;

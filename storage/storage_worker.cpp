@@ -16,6 +16,7 @@ void registerStorageMetaTypes() {
     qRegisterMetaType<SearchQuery>();
     qRegisterMetaType<SearchHit>();
     qRegisterMetaType<ConversationSummary>();
+    qRegisterMetaType<ModelRecord>();
     qRegisterMetaType<QVector<Message>>();
     qRegisterMetaType<QVector<SearchHit>>();
     qRegisterMetaType<QVector<ConversationSummary>>();
@@ -91,6 +92,15 @@ void StorageWorker::deleteConversation(quint64 requestId, qint64 conversationId)
 void StorageWorker::addMessage(quint64 requestId, Message message) {
     if (m_store.addMessage(message) <= 0) return emit failed(requestId, m_store.lastError());
     emit messageAdded(requestId, message);
+}
+
+qint64 StorageWorker::registerModel(quint64 requestId, ModelRecord model) {
+    if (m_store.upsertModel(model) <= 0) {
+        emit failed(requestId, m_store.lastError());
+        return 0;
+    }
+    emit modelRegistered(requestId, model);
+    return model.id;
 }
 
 void StorageWorker::selectBranch(quint64 requestId, qint64 messageId) {

@@ -38,6 +38,9 @@ public slots:
     void loadAllMessages(quint64 requestId, qint64 conversationId);
     void deleteMessage(quint64 requestId, qint64 messageId); // with its descendants; done()
     void search(quint64 requestId, rwb::storage::SearchQuery query);
+    // Adds the model to the catalogue, or updates the entry with the same sha256 (or, without
+    // one, the same path); answers with modelRegistered and returns the id (0 on error).
+    qint64 registerModel(quint64 requestId, rwb::storage::ModelRecord model);
 
     // Streaming: begin creates the message (state streaming) and answers with messageAdded.
     void beginStreaming(quint64 requestId, rwb::storage::Message message);
@@ -62,6 +65,7 @@ signals:
     void allMessagesLoaded(quint64 requestId, qint64 conversationId,
                            const QVector<rwb::storage::Message>& messages);
     void searchFinished(quint64 requestId, const QVector<rwb::storage::SearchHit>& hits);
+    void modelRegistered(quint64 requestId, const rwb::storage::ModelRecord& model);
     void done(quint64 requestId);                         // success of a call with no payload
     void failed(quint64 requestId, const QString& error); // one line for the user
     void streamingSaveFailed(qint64 messageId, const QString& error);
@@ -99,3 +103,4 @@ Q_DECLARE_METATYPE(rwb::storage::MessageOutcome)
 Q_DECLARE_METATYPE(rwb::storage::SearchQuery)
 Q_DECLARE_METATYPE(rwb::storage::SearchHit)
 Q_DECLARE_METATYPE(rwb::storage::ConversationSummary)
+Q_DECLARE_METATYPE(rwb::storage::ModelRecord)

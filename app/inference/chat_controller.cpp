@@ -210,6 +210,7 @@ void ChatController::connectWorker(qint64 conversationId, InferenceThread& threa
                                    const QString& quantization, const QString& backend) {
                 emit modelLoadProgress(conversationId, 100);
                 emit modelReady(conversationId, path, name);
+                if (PendingTurn* turn = turnByTag(tag)) turn->modelPath = path; // for the catalogue
                 onModelReady(tag, name, quantization, backend);
             });
     connect(w, &InferenceWorker::modelLoadProgress, this,

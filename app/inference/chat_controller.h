@@ -148,6 +148,7 @@ private:
     std::map<qint64, quint64> m_workerUse; // conversation -> last use (m_useClock)
     quint64 m_useClock = 0;
     quint64 m_lastRequest = 0;
+    std::map<QString, qint64> m_modelIds; // model path -> its id in the storage catalogue
 };
 
 } // namespace rwb::app

@@ -8,6 +8,8 @@
 #include "rwb/version.h"
 #include "storage_worker.h"
 
+#include <QFileInfo>
+
 namespace rwb::app {
 
 using rwb::storage::Message;
@@ -90,7 +92,22 @@ void ChatController::advance(PendingTurn& turn) {
             m.provenance.thinkingBudget = turn.settings.thinkingBudget;
         m.provenance.engineVersion = QString::fromUtf8(rwb::version_string());
         m.provenance.backend = turn.backend;
-        QMetaObject::invokeMethod(storage, [storage, request = turn.storageRequest, m] {
+        // The model goes into the catalogue once (the first reply from it); its id then goes
+        // with every reply, so a reopened conversation can name the model of each.
+        rwb::storage::ModelRecord model;
+        if (auto it = m_modelIds.find(turn.modelPath); it != m_modelIds.end())
+            m.modelId = it->second;
+        else if (!turn.modelPath.isEmpty()) {
+            const QFileInfo file(turn.modelPath);
+            model.path = file.absoluteFilePath();
+            model.name = !turn.modelName.isEmpty() ? turn.modelName : file.completeBaseName();
+            model.quantization = turn.quantization;
+            model.sizeBytes = file.size();
+        }
+        // A request id no turn waits for: a catalogue failure leaves the reply without a model.
+        QMetaObject::invokeMethod(storage, [storage, request = turn.storageRequest,
+                                            modelRequest = nextRequestId(), m, model]() mutable {
+            if (!model.path.isEmpty()) m.modelId = storage->registerModel(modelRequest, model);
             storage->beginStreaming(request, m);
         });
         return;
@@ -123,6 +140,7 @@ void ChatController::onMessageAdded(quint64 requestId, const Message& message) {
     }
     case PendingTurn::Step::AddingAssistant: {
         turn->assistant = message;
+        if (message.modelId > 0) m_modelIds[turn->modelPath] = message.modelId;
         emit messageCreated(message);
         turn->step = PendingTurn::Step::Generating;
         if (RemoteTurn* remote = remoteTurn(turn->tag)) {

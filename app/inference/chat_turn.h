@@ -39,6 +39,7 @@ struct PendingTurn {
     QVector<rwb::storage::Message> history; // what the model continues (ends with the prompt)
     qint64 parentOfNew = 0;                 // parent of the first message this turn stores
     QString modelName;
+    QString modelPath;    // the loaded file, as the worker resolved it
     QString quantization; // the model's main weight type, for provenance
     QString backend;      // where the model runs ("cpu", "cuda", "cuda+cpu"), for provenance
     rwb::storage::Message assistant; // as stored by beginStreaming

@@ -2,7 +2,8 @@
 // A turn streams in batches whose concatenation is the text stored; stop() ends it quickly with
 // the partial reply stored as interrupted, which a reopened database still has; regenerate adds
 // a sibling reply and edit-and-resend a sibling prompt (new branches, shown as current); a bad
-// model path is one line and writes nothing; a busy conversation refuses a second turn.
+// model path is one line and writes nothing; a busy conversation refuses a second turn. Each
+// reply stores the id of its model's catalogue entry, so a reopened database names the model.
 #include "app_test_models.h"
 #include "chat_fixture.h"
 #include "inference/chat_controller.h"
@@ -116,6 +117,16 @@ private slots:
         QCOMPARE(path[1].reasoning, reply.reasoning);
         QCOMPARE(path[1].answer, reply.answer);
         QCOMPARE(path[1].state, MessageState::Complete);
+        // the reply names its model after a restart: the catalogue entry the controller made
+        QVERIFY(path[1].modelId > 0);
+        QCOMPARE(path[1].modelName, last.modelName);
+        QCOMPARE(path[0].modelId, 0); // a prompt has no model
+        const auto models = store.models();
+        QCOMPARE(models.size(), 1);
+        QCOMPARE(models[0].id, path[1].modelId);
+        QCOMPARE(models[0].path, QFileInfo(m_model).absoluteFilePath());
+        QCOMPARE(models[0].quantization, QString("f16"));
+        QCOMPARE(models[0].sizeBytes, QFileInfo(m_model).size());
     }
 
     void stopKeepsThePartialReplyAsInterrupted() {
@@ -227,6 +238,11 @@ private slots:
         const auto path = store.visiblePath(f.conversationId);
         QCOMPARE(path.size(), 2);
         QCOMPARE(path[1].id, second.id); // the new branch is shown
+        // both replies carry the one catalogue entry of their model
+        QVERIFY(first.modelId > 0);
+        QCOMPARE(second.modelId, first.modelId);
+        QCOMPARE(store.models().size(), 1);
+        QCOMPARE(path[1].modelName, store.models()[0].name);
     }
 
     void editAndResendAddsASiblingPrompt() {

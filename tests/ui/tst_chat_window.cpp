@@ -66,7 +66,7 @@ private slots:
     }
 
     void sendStreamsIntoMessageAndEndsWithStats() {
-        auto w = openWindow(m_db);
+        std::unique_ptr<MainWindow> w = openWindow(m_db);
         QVERIFY(w);
         QSignalSpy delta(w->controller(), &rwb::app::ChatController::thinkingDelta);
         typeAndSend(*w, "Tell me about primes");
@@ -91,6 +91,31 @@ private slots:
         QTRY_COMPARE(list->rowCount(), 1);
         QCOMPARE(list->index(0).data().toString(), QString("Tell me about primes"));
         QCOMPARE(w->conversationPanel()->currentConversation(), w->chatView()->conversationId());
+
+        // After a restart the restored reply's stats line still names the model (from the
+        // catalogue entry stored with the message).
+        const qint64 conversation = w->chatView()->conversationId();
+        w.reset();
+        QString modelName;
+        {
+            MessageStore store;
+            QVERIFY(store.open(m_db));
+            const auto path = store.visiblePath(conversation);
+            QCOMPARE(path.size(), 2);
+            modelName = path[1].modelName;
+        }
+        QVERIFY(!modelName.isEmpty());
+        QVERIFY2(stats.contains(modelName), qPrintable(stats));
+        w = openWindow(m_db);
+        QVERIFY(w);
+        list = w->conversationPanel()->model();
+        QTRY_COMPARE(list->rowCount(), 1);
+        QListView* view = w->conversationPanel()->listView();
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {},
+                          view->visualRect(list->index(0)).center());
+        QTRY_COMPARE(w->chatView()->messageWidgets().size(), 2);
+        const QString restored = lastMessage(*w)->statsText();
+        QVERIFY2(restored.contains(modelName) && restored.contains("tok/s"), qPrintable(restored));
     }
 
     void escStopsAndKeepsPartialThought() {

@@ -12,7 +12,7 @@ using rwb::storage::MessageState;
 
 MessageStats statsOf(const rwb::storage::Message& m, const QString& modelName) {
     MessageStats s;
-    s.model = modelName;
+    s.model = !modelName.isEmpty() ? modelName : m.modelName; // seen streaming, or as stored
     s.tokensPerSecond = m.tokensPerSecond > 0 ? m.tokensPerSecond : -1.0;
     s.timeToFirstTokenMs = m.timeToFirstTokenMs > 0 ? m.timeToFirstTokenMs : -1.0;
     s.thinkingTokens = int(m.thinkingTokens);

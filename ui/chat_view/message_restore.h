@@ -11,6 +11,7 @@ namespace rwb::ui {
 class MessageWidget;
 
 // The stats line figures of a stored assistant message (absent figures are left out).
+// `modelName`: the model seen streaming; empty: the name stored with the message.
 MessageStats statsOf(const rwb::storage::Message& message, const QString& modelName);
 
 // True for a reply that did not end normally (stopped, cut by a crash, or still marked streaming).
