@@ -2,7 +2,9 @@
 //   --version      print version, build date, commit, backends and paths, then exit
 //   --smoke-test   show the main window, print the same facts, and exit 0 once it is visible
 //                  (the packaging test starts the installed app this way, offscreen)
+//   FILE.gguf      select that model (the installer associates .gguf files with the app)
 #include "core/about_info.h"
+#include "main/launch_arguments.h"
 #include "main/main_window.h"
 #include "theme/theme.h"
 
@@ -23,7 +25,11 @@ int main(int argc, char** argv) {
     }
     rwb::ui::applySavedTheme(app); // "ui/theme": System / Light / Dark
     const bool smokeTest = args.contains(QStringLiteral("--smoke-test"));
+    QApplication::setWindowIcon(rwb::ui::MainWindow::appIcon());
+    const rwb::ui::LaunchModel launch = rwb::ui::modelFromArguments(args);
+    if (!launch.error.isEmpty()) std::fprintf(stderr, "%s\n", launch.error.toUtf8().constData());
     rwb::ui::MainWindow window;
+    if (!launch.path.isEmpty()) window.openModelFile(launch.path);
     window.show();
     if (smokeTest) {
         // Queued behind the show events: by then the window is mapped (or failed to be).

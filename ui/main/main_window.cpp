@@ -3,19 +3,26 @@
 #include "chat/thinking_block.h"
 #include "chat_view/chat_banners.h"
 #include "chat_view/chat_view.h"
+#include "compare/compare_view.h"
+#include "comparison_window.h"
+#include "conversation_import.h"
 #include "conversations/conversation_panel.h"
 #include "conversations/storage_requests.h"
 #include "core/about_info.h"
 #include "inference/chat_controller.h"
+#include "library/library_dialog.h"
 #include "message_store.h"
 #include "models/model_locator.h"
+#include "remote/remote_menu.h"
 #include "settings/settings_panel.h"
 #include "storage_worker.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QComboBox>
 #include <QFileInfo>
+#include <QIcon>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -24,7 +31,18 @@
 #include <QSplitter>
 #include <QStatusBar>
 
+// The bundled icon lives in this static library's resources: register them before first use.
+static void initAppIcons() {
+    Q_INIT_RESOURCE(app_icons);
+}
+
 namespace rwb::ui {
+
+QIcon MainWindow::appIcon() {
+    initAppIcons();
+    return QIcon::fromTheme(QStringLiteral("org.reasoningworkbench.ReasoningWorkbench"),
+                            QIcon(QStringLiteral(":/icons/reasoning-workbench.svg")));
+}
 
 MainWindow::MainWindow(QWidget* parent)
     : MainWindow(rwb::storage::MessageStore::defaultDatabasePath(), parent) {}
@@ -33,10 +51,12 @@ MainWindow::MainWindow(const QString& databasePath, QWidget* parent)
     : QMainWindow(parent), m_storage(std::make_unique<rwb::storage::StorageThread>()) {
     setWindowTitle(tr("Reasoning Workbench"));
     setObjectName("MainWindow");
+    setWindowIcon(appIcon());
     m_requests = new StorageRequests(m_storage->worker(), this);
     // Queued first: every storage call made below (by the controller too) runs after the open.
     openStorage(databasePath);
     m_controller = std::make_unique<rwb::app::ChatController>(m_storage->worker());
+    m_import = new ConversationImport(m_storage->worker(), this);
 
     m_statusModel = new QLabel(this);
     m_statusModel->setObjectName("modelStatus");
@@ -120,10 +140,26 @@ void MainWindow::buildMenus() {
     QAction* model = chat->addAction(tr("Switch &model\u2026"), this, &MainWindow::switchModel);
     model->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
 
+    QMenu* models = menuBar()->addMenu(tr("&Models"));
+    QAction* library =
+        models->addAction(tr("Model &library\u2026"), this, &MainWindow::openLibrary);
+    library->setObjectName("libraryAction");
+
+    QMenu* comparison = menuBar()->addMenu(tr("C&ompare"));
+    QAction* compareModels =
+        comparison->addAction(tr("&Compare models\u2026"), this, &MainWindow::openCompare);
+    compareModels->setObjectName("compareAction");
+    QAction* problemSets =
+        comparison->addAction(tr("&Problem sets\u2026"), this, &MainWindow::openProblemSets);
+    problemSets->setObjectName("problemSetsAction");
+
     QMenu* view = menuBar()->addMenu(tr("&View"));
     QAction* settings =
         view->addAction(tr("&Settings panel"), this, &MainWindow::toggleSettingsPanel);
     settings->setShortcut(Qt::Key_F9);
+
+    // Remote endpoints and the local OpenAI-compatible server (ui/remote/remote_menu.h).
+    installRemoteMenu(this, m_settings);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Reasoning Workbench"), this, &MainWindow::showAbout);
@@ -167,6 +203,14 @@ void MainWindow::connectPanes() {
             });
     connect(m_settings, &SettingsPanel::expandThinkingChanged, this,
             [](bool on) { ThinkingBlock::setDefaultExpanded(on); });
+    connect(m_import, &ConversationImport::failed, m_chat, &ChatView::showError);
+    connect(m_import, &ConversationImport::finished, this, [this](qint64 id) {
+        m_conversations->setCurrentConversation(id);
+        m_conversations->refresh();
+        m_chat->showConversation(id);
+        raise();
+        activateWindow();
+    });
 }
 
 void MainWindow::updateModelStatus(const QString& state) {
@@ -208,6 +252,69 @@ void MainWindow::toggleSettingsPanel() {
         sizes[2] = width;
     }
     m_splitter->setSizes(sizes);
+}
+
+void MainWindow::openLibrary() {
+    auto* dialog = findChild<LibraryDialog*>();
+    if (!dialog) {
+        dialog = new LibraryDialog(nullptr, this);
+        connect(dialog, &LibraryDialog::modelChosen, this, &MainWindow::openModelFile);
+    }
+    dialog->show();
+    dialog->raise();
+    dialog->activateWindow();
+}
+
+void MainWindow::openModelFile(const QString& path) {
+    if (!QFileInfo(path).isFile()) {
+        m_chat->showError(tr("Model file not found: %1").arg(path));
+        return;
+    }
+    m_settings->selectModelFile(QFileInfo(path).absoluteFilePath());
+    statusBar()->showMessage(tr("Model: %1").arg(QFileInfo(path).fileName()), 5000);
+}
+
+QStringList MainWindow::knownModels() const {
+    QStringList paths;
+    const QComboBox* picker = m_settings->modelPicker();
+    for (int i = 0; i < picker->count(); ++i) {
+        const QString path = picker->itemData(i).toString();
+        if (!path.isEmpty() && !paths.contains(path)) paths.append(path);
+    }
+    return paths;
+}
+
+ComparisonWindow* MainWindow::ensureComparisonWindow() {
+    if (!m_comparison) {
+        m_comparison = new ComparisonWindow(this);
+        connect(m_comparison->compareView(), &compare::CompareView::continueInChat, this,
+                &MainWindow::continueInChat);
+    }
+    // The models known now (a Library pick adds to the picker); only a changed list is set again,
+    // so the picks made in the window stay.
+    const QStringList models = knownModels();
+    if (m_comparison->property("models").toStringList() != models) {
+        m_comparison->setProperty("models", models);
+        m_comparison->setAvailableModels(models);
+    }
+    return m_comparison;
+}
+
+void MainWindow::openCompare() {
+    ensureComparisonWindow()->showCompare();
+}
+
+void MainWindow::openProblemSets() {
+    ensureComparisonWindow()->showProblemSets();
+}
+
+void MainWindow::continueInChat(const QString& modelPath, const QString& prompt,
+                                const QString& thinking, const QString& answer) {
+    // The conversation goes on with the column's model.
+    if (QFileInfo(modelPath).isFile()) m_settings->selectModelFile(modelPath);
+    QString title = prompt.trimmed().section(QLatin1Char('\n'), 0, 0).simplified();
+    if (title.size() > 60) title = title.left(59) + QChar(0x2026);
+    m_import->importReply(title, prompt, thinking, answer);
 }
 
 void MainWindow::restoreLayout() {
