@@ -13,6 +13,7 @@
 #include "library/library_dialog.h"
 #include "message_store.h"
 #include "models/model_locator.h"
+#include "remote/remote_menu.h"
 #include "settings/settings_panel.h"
 #include "storage_worker.h"
 
@@ -156,6 +157,9 @@ void MainWindow::buildMenus() {
     QAction* settings =
         view->addAction(tr("&Settings panel"), this, &MainWindow::toggleSettingsPanel);
     settings->setShortcut(Qt::Key_F9);
+
+    // Remote endpoints and the local OpenAI-compatible server (ui/remote/remote_menu.h).
+    installRemoteMenu(this, m_settings);
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Reasoning Workbench"), this, &MainWindow::showAbout);
