@@ -70,8 +70,9 @@ LibraryEntry read_library_entry(const QString& path, qint64 n_ctx) {
     e.is_r1_distill = looks_r1(*fp);
     rwb::MemoryOptions mo;
     mo.n_ctx = std::min<qint64>(n_ctx, fp->n_ctx_train > 0 ? fp->n_ctx_train : n_ctx);
+    // RAM and each GPU's free memory now (no GPUs without the CUDA module or a device).
     const auto verdict =
-        rwb::fit_verdict(*fp, rwb::estimate_memory(*fp, mo), rwb::probe_machine_memory());
+        rwb::fit_verdict(*fp, rwb::estimate_memory(*fp, mo), rwb::probe_machine_memory_with_gpus());
     e.fit = QString::fromStdString(verdict.summary);
     return e;
 }

@@ -13,6 +13,7 @@
 #include "library/library_scanner.h"
 #include "quant/synth_writer.h"
 #include "rwb/download.h"
+#include "rwb/fit.h"
 
 #include <QPushButton>
 #include <QSettings>
@@ -155,6 +156,11 @@ private slots:
                 QVERIFY(!e.has_chat_template);
                 QVERIFY(e.parameters > 500000);
                 QVERIFY(!e.fit.isEmpty());
+                // Without a CUDA device (CI) no GPU is offered: a CPU verdict for this tiny file.
+                if (rwb::probe_gpus().empty())
+                    QVERIFY2(e.fit.startsWith("fits on CPU"), qPrintable(e.fit));
+                else
+                    QVERIFY2(e.fit.contains("GPU"), qPrintable(e.fit));
             } else if (e.path == copy_) {
                 QCOMPARE(e.architecture, QString("qwen2"));
                 QCOMPARE(e.quantization, QString("q8_0"));

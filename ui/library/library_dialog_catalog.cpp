@@ -55,7 +55,7 @@ QWidget* LibraryDialog::build_catalog_tab() {
 }
 
 void LibraryDialog::fill_catalog() {
-    const MachineMemory machine = probe_machine_memory();
+    const MachineMemory machine = probe_machine_memory_with_gpus(); // RAM + free VRAM per GPU
     const auto pick = recommend_pick(builtin_catalog(), machine, n_ctx_);
     catalog_model_->removeRows(0, catalog_model_->rowCount());
     for (const auto& p : evaluate_catalog(builtin_catalog(), machine, n_ctx_)) {

@@ -51,6 +51,32 @@ int rwb_cuda_device_info(char* name, int name_size, uint64_t* free_bytes, uint64
     return 0;
 }
 
+int rwb_cuda_device_memory(int device, char* name, int name_size, uint64_t* free_bytes,
+                           uint64_t* total_bytes, char* err, int err_size) {
+    cudaDeviceProp p{};
+    if (cudaError_t e = cudaGetDeviceProperties(&p, device); e != cudaSuccess) {
+        put(err, err_size, cudaGetErrorString(e));
+        return 1;
+    }
+    int previous = 0;
+    if (cudaError_t e = cudaGetDevice(&previous); e != cudaSuccess) {
+        put(err, err_size, cudaGetErrorString(e));
+        return 1;
+    }
+    size_t f = 0, t = 0;
+    cudaError_t e = cudaSetDevice(device);
+    if (e == cudaSuccess) e = cudaMemGetInfo(&f, &t); // per current device
+    cudaSetDevice(previous);
+    if (e != cudaSuccess) {
+        put(err, err_size, cudaGetErrorString(e));
+        return 1;
+    }
+    put(name, name_size, p.name);
+    if (free_bytes) *free_bytes = f;
+    if (total_bytes) *total_bytes = t;
+    return 0;
+}
+
 rwb_cuda_model* rwb_cuda_model_create(const rwb_cuda_model_desc* desc,
                                       rwb_cuda_progress_fn progress, void* user,
                                       int* out_gpu_layers, uint64_t* out_vram_bytes, char* err,

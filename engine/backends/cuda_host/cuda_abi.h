@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-#define RWB_CUDA_ABI_VERSION 1
+#define RWB_CUDA_ABI_VERSION 2
 
 /* A 2-D weight in its file type (ggml type id), `rows` rows of `cols` elements, row_bytes apart,
  * in host memory (the mapped file). */
@@ -62,6 +62,10 @@ int rwb_cuda_device_count(char* message, int message_size);
 /* Name and memory of device 0. */
 int rwb_cuda_device_info(char* name, int name_size, uint64_t* free_bytes, uint64_t* total_bytes,
                          char* err, int err_size);
+/* Name, free and total memory (cudaMemGetInfo) of device `device` (0 .. device count - 1). The
+ * calling thread's current device is left as it was. */
+int rwb_cuda_device_memory(int device, char* name, int name_size, uint64_t* free_bytes,
+                           uint64_t* total_bytes, char* err, int err_size);
 
 /* Plans the placement (exact byte counts against free VRAM), allocates and uploads. On success
  * *out_gpu_layers is the number of layers placed. */

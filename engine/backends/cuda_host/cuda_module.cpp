@@ -78,6 +78,7 @@ Loaded load() {
     CudaModule& m = r.module;
     if (!sym(h, "rwb_cuda_device_count", m.device_count) ||
         !sym(h, "rwb_cuda_device_info", m.device_info) ||
+        !sym(h, "rwb_cuda_device_memory", m.device_memory) ||
         !sym(h, "rwb_cuda_model_create", m.model_create) ||
         !sym(h, "rwb_cuda_model_destroy", m.model_destroy) ||
         !sym(h, "rwb_cuda_session_create", m.session_create) ||

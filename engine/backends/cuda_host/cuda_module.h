@@ -13,6 +13,7 @@ namespace rwb::cuda_host {
 struct CudaModule {
     decltype(&rwb_cuda_device_count) device_count = nullptr;
     decltype(&rwb_cuda_device_info) device_info = nullptr;
+    decltype(&rwb_cuda_device_memory) device_memory = nullptr;
     decltype(&rwb_cuda_model_create) model_create = nullptr;
     decltype(&rwb_cuda_model_destroy) model_destroy = nullptr;
     decltype(&rwb_cuda_session_create) session_create = nullptr;

@@ -94,6 +94,20 @@ struct MachineMemory {
 // them from the CUDA module when it is present).
 MachineMemory probe_machine_memory();
 
+struct GpuMemory {
+    std::string name; // e.g. "NVIDIA H200"
+    uint64_t free_bytes = 0;
+    uint64_t total_bytes = 0;
+};
+
+// Each CUDA device's name, free and total memory, asked of the CUDA module now (free memory
+// changes as other programs allocate). Empty when the module, the driver or a device is missing.
+// The first call loads the module and creates a CUDA context on each device.
+std::vector<GpuMemory> probe_gpus();
+
+// probe_machine_memory() with gpu_free / gpu_names filled from probe_gpus().
+MachineMemory probe_machine_memory_with_gpus();
+
 struct FitVerdict {
     FitKind kind = FitKind::DoesNotFit;
     int gpu = -1;           // which GPU, for Gpu / PartialGpu

@@ -15,6 +15,7 @@
 //   1.6e-2 from exact.
 // - Partial offload (1 of 2 layers on the CPU) vs all-GPU: no further from it than the CPU is,
 //   plus 1e-3. Two sessions batched vs each alone: 1e-4 (only the flash-decoding split differs).
+#include "rwb/fit.h"
 #include "rwb/model.h"
 #include "rwb/session.h"
 
@@ -266,6 +267,21 @@ void too_small() {
     unsetenv("RWB_CUDA_VRAM_LIMIT_MIB");
 }
 
+// Free VRAM per device for the fit estimate: every device answers, free within (0, total].
+void gpu_memory() {
+    const auto gpus = probe_gpus();
+    check(!gpus.empty(), "probe_gpus lists the device(s)");
+    for (size_t i = 0; i < gpus.size(); ++i) {
+        const auto& g = gpus[i];
+        std::printf("gpu %zu: %s, %s free of %s\n", i, g.name.c_str(),
+                    format_bytes(g.free_bytes).c_str(), format_bytes(g.total_bytes).c_str());
+        check(!g.name.empty() && g.free_bytes > 0 && g.free_bytes <= g.total_bytes,
+              "gpu " + std::to_string(i) + ": 0 < free <= total");
+    }
+    const auto machine = probe_machine_memory_with_gpus();
+    check(machine.gpu_free.size() == gpus.size(), "the fit's machine has every GPU");
+}
+
 } // namespace
 
 int main() {
@@ -276,6 +292,7 @@ int main() {
         return 77;
     }
     std::printf("device: %s\n", m->info().device.c_str());
+    gpu_memory();
     reference_models();
     partial_offload();
     batched_sessions();

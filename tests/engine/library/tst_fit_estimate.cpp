@@ -2,6 +2,7 @@
 // a hand computation written out below (also in docs/model-fit.md), file sizes against the sizes
 // the GGUF repositories publish, the verdict rules, and estimate vs. measured RSS of a real
 // Session on synthesized GGUF models (within 10%).
+#include "backends/cuda_host/cuda_module.h"
 #include "quant/synth_writer.h"
 #include "runtime/kv_cache.h"
 #include "rwb/catalog.h"
@@ -208,6 +209,31 @@ private slots:
         QVERIFY(pick->estimate.total() <= 12 * GiB);
         QVERIFY(!rwb::recommend_pick(rwb::builtin_catalog(),
                                      rwb::MachineMemory{512 << 20, GiB, {}, {}}, 4096));
+    }
+
+    // The GPUs come from the CUDA module: none without it (or without a device, as in CI), and
+    // then every verdict is a CPU one. With a device, tst_cuda_backend checks the figures.
+    void gpus_from_the_cuda_module() {
+        std::string why;
+        const bool module = rwb::cuda_host::cuda_module(&why) != nullptr;
+        const auto gpus = rwb::probe_gpus();
+        const auto machine = rwb::probe_machine_memory_with_gpus();
+        QCOMPARE(machine.gpu_free.size(), machine.gpu_names.size());
+        QVERIFY(machine.ram_total > 0);
+        if (module) {
+            QVERIFY(!gpus.empty());
+            QSKIP("a CUDA device is present (its figures are checked by tst_cuda_backend)");
+        }
+        qInfo("no CUDA module: %s", why.c_str());
+        QVERIFY(gpus.empty());
+        QVERIFY(machine.gpu_free.empty());
+        auto fp = rwb::footprint_from_preset("r1-qwen-1.5b", "q4_k_m");
+        QVERIFY(fp);
+        const auto v = rwb::fit_verdict(*fp, rwb::estimate_memory(*fp, {}), machine);
+        QVERIFY2(v.kind == rwb::FitKind::Cpu || v.kind == rwb::FitKind::DoesNotFit,
+                 v.summary.c_str());
+        QCOMPARE(v.gpu, -1);
+        QCOMPARE(v.vram_needed, uint64_t(0));
     }
 
     // Estimate vs. measured: RSS growth of Model::load + Session::create + a prefill that fills
