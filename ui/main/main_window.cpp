@@ -279,7 +279,8 @@ QStringList MainWindow::knownModels() const {
     const QComboBox* picker = m_settings->modelPicker();
     for (int i = 0; i < picker->count(); ++i) {
         const QString path = picker->itemData(i).toString();
-        if (!path.isEmpty() && !paths.contains(path)) paths.append(path);
+        // Local GGUF files only: remote endpoints ("remote:<id>") cannot be compared locally.
+        if (QFileInfo(path).isFile() && !paths.contains(path)) paths.append(path);
     }
     return paths;
 }
