@@ -3,6 +3,7 @@
 //   --smoke-test   show the main window, print the same facts, and exit 0 once it is visible
 //                  (the packaging test starts the installed app this way, offscreen)
 //   FILE.gguf      select that model (the installer associates .gguf files with the app)
+#include "chat_view/chat_view.h"
 #include "core/about_info.h"
 #include "main/launch_arguments.h"
 #include "main/main_window.h"
@@ -30,6 +31,7 @@ int main(int argc, char** argv) {
     if (!launch.error.isEmpty()) std::fprintf(stderr, "%s\n", launch.error.toUtf8().constData());
     rwb::ui::MainWindow window;
     if (!launch.path.isEmpty()) window.openModelFile(launch.path);
+    if (!launch.error.isEmpty()) window.chatView()->showError(launch.error); // nothing changed
     window.show();
     if (smokeTest) {
         // Queued behind the show events: by then the window is mapped (or failed to be).
