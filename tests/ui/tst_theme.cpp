@@ -2,11 +2,13 @@
 // "ui/theme", and chat widgets created afterwards (a code block) are dark too; the settings
 // panel's Appearance combo does the same; System goes back to the starting look.
 #include "chat/code_block_widget.h"
+#include "chat/message_widget.h"
 #include "settings/settings_panel.h"
 #include "theme/theme.h"
 
 #include <QApplication>
 #include <QComboBox>
+#include <QLabel>
 #include <QSettings>
 #include <QStandardPaths>
 #include <Qsci/qscilexer.h>
@@ -53,6 +55,11 @@ private slots:
         light.setCode("print(1)\n");
         QVERIFY2(codePaper(light).lightness() >= 128, qPrintable(codePaper(light).name()));
 
+        MessageWidget message(MessageWidget::Role::Assistant);
+        auto* stats = message.findChild<QLabel*>("statsLine");
+        QVERIFY(stats);
+        const QColor lightStats = stats->palette().color(QPalette::WindowText);
+
         saveTheme(Theme::Dark);
         applySavedTheme(*qApp);
         const QPalette p = QApplication::palette();
@@ -69,6 +76,10 @@ private slots:
         dark.setLanguage("python");
         dark.setCode("print(1)\n");
         QVERIFY2(codePaper(dark).lightness() < 128, qPrintable(codePaper(dark).name()));
+        // The muted stats line of a message that existed before follows the new palette.
+        QTRY_COMPARE(stats->palette().color(QPalette::WindowText),
+                     QApplication::palette().color(QPalette::PlaceholderText));
+        QVERIFY(stats->palette().color(QPalette::WindowText) != lightStats);
         // A block that existed before re-themes on the palette change.
         QTRY_VERIFY2(codePaper(light).lightness() < 128, qPrintable(codePaper(light).name()));
     }

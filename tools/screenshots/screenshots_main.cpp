@@ -80,25 +80,44 @@ int main(int argc, char** argv) {
     if (!QTest::qWaitFor([&] { return w.isStorageReady(); }, 10000))
         return fail(QStringLiteral("the history did not open"));
 
-    // (a) thinking live, (b) the thought collapsed with its answer.
-    w.newConversation();
-    rwb::ui::PromptEditor* editor = w.chatView()->promptEditor();
-    editor->setFocus();
-    QTest::keyClicks(editor, QStringLiteral("What is 4821 x 37?"));
-    QTest::keyClick(editor, Qt::Key_Return, Qt::ControlModifier);
+    // (a) thinking live, (b) the thought collapsed with its answer. The demo model thinks fast,
+    // so the live grab is taken the moment enough thought has streamed and kept only if the
+    // thought was still live afterwards; otherwise the prompt is sent again in a new chat.
     const auto thinking = [&] {
         rwb::ui::MessageWidget* m = lastMessage(w);
         return m && m->thinkingBlock() ? m->thinkingBlock() : nullptr;
     };
-    if (!QTest::qWaitFor(
-            [&] {
-                ThinkingBlock* t = thinking();
-                return t && t->state() == ThinkingBlock::State::Live &&
-                       t->thinkingText().size() > 160;
-            },
-            120000))
-        return fail(QStringLiteral("the model did not start thinking"));
-    if (!save(w, outDir, QStringLiteral("chat-thinking-live.png"))) return 1;
+    bool caught = false;
+    for (int attempt = 0; attempt < 20 && !caught; ++attempt) {
+        if (!QTest::qWaitFor([&] { return !w.controller()->isAnyBusy(); }, 300000))
+            return fail(QStringLiteral("a previous answer did not finish"));
+        w.newConversation();
+        rwb::ui::PromptEditor* editor = w.chatView()->promptEditor();
+        editor->setFocus();
+        QTest::keyClicks(editor, QStringLiteral("What is 4821 x 37?"));
+        QTest::keyClick(editor, Qt::Key_Return, Qt::ControlModifier);
+        if (!QTest::qWaitFor(
+                [&] {
+                    ThinkingBlock* t = thinking();
+                    return t && (t->state() == ThinkingBlock::State::Finished ||
+                                 (t->state() == ThinkingBlock::State::Live &&
+                                  t->thinkingText().size() > 120));
+                },
+                120000))
+            return fail(QStringLiteral("the model did not start thinking"));
+        if (thinking()->state() != ThinkingBlock::State::Live) continue;
+        // Let the queued layout of the streamed text land, then grab.
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+        const QPixmap live = w.grab();
+        if (thinking()->state() != ThinkingBlock::State::Live) continue;
+        const QString path = QDir(outDir).filePath(QStringLiteral("chat-thinking-live.png"));
+        if (!live.save(path, "PNG", 9)) return fail(QStringLiteral("cannot write ") + path);
+        std::fprintf(stdout, "wrote %s (attempt %d)\n", path.toUtf8().constData(), attempt + 1);
+        caught = true;
+    }
+    if (!caught)
+        return fail(QStringLiteral("the thought always finished before it could be grabbed"));
     if (!QTest::qWaitFor([&] { return !w.controller()->isAnyBusy(); }, 300000))
         return fail(QStringLiteral("the answer did not finish"));
     ThinkingBlock* thought = thinking();

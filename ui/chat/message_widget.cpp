@@ -5,6 +5,7 @@
 #include "chat/thinking_block.h"
 
 #include <QClipboard>
+#include <QEvent>
 #include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -86,6 +87,19 @@ void MessageWidget::buildUser() {
     layout()->addWidget(editPage_);
 }
 
+void MessageWidget::mutedStatsColour() {
+    if (!statsLabel_) return;
+    QPalette p = statsLabel_->palette();
+    p.setColor(QPalette::WindowText, palette().color(QPalette::PlaceholderText));
+    statsLabel_->setPalette(p);
+}
+
+void MessageWidget::changeEvent(QEvent* event) {
+    QFrame::changeEvent(event);
+    // The stats label's own palette pins its colour: re-derive it when the theme changes.
+    if (event->type() == QEvent::PaletteChange) mutedStatsColour();
+}
+
 void MessageWidget::buildAssistant() {
     thinking_ = new ThinkingBlock(this);
     answer_ = new AnswerView(this);
@@ -96,9 +110,7 @@ void MessageWidget::buildAssistant() {
     statsLabel_ = new QLabel(this);
     statsLabel_->setObjectName(QStringLiteral("statsLine"));
     statsLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    QPalette p = statsLabel_->palette();
-    p.setColor(QPalette::WindowText, palette().color(QPalette::PlaceholderText));
-    statsLabel_->setPalette(p);
+    mutedStatsColour();
     statsLabel_->hide();
     connect(thinking_, &ThinkingBlock::expandedChanged, this,
             &MessageWidget::thinkingExpandedChanged);

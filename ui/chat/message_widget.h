@@ -81,7 +81,11 @@ signals:
     void thinkingExpandedChanged(bool expanded);
     void linkActivated(const QUrl& url);
 
+protected:
+    void changeEvent(QEvent* event) override; // palette change: the muted stats colour follows
+
 private:
+    void mutedStatsColour();
     void buildUser();
     void buildAssistant();
     void buildActions();
