@@ -150,6 +150,65 @@ private slots:
         QCOMPARE(saved->state, MessageState::Interrupted);
         QCOMPARE(saved->reasoning + saved->answer, m.reasoning + m.answer);
     }
+
+    void unknown_endpoint_is_one_line_and_writes_nothing() {
+        Fixture f;
+        QVERIFY(f.open(m_dir.path(), "unknown"));
+        ChatController controller(f.storage->worker());
+        GenerationSettings s;
+        s.modelPath = RemoteTurn::modelPathFor("no-such-endpoint");
+        controller.setSettings(s);
+        QSignalSpy failed(&controller, &ChatController::generationFailed);
+        QSignalSpy created(&controller, &ChatController::messageCreated);
+        QVERIFY(controller.send(f.conversationId, "hello"));
+        QVERIFY(failed.wait(10000) || !failed.isEmpty());
+        QCOMPARE(failed[0][1].toLongLong(), 0); // no message written
+        QVERIFY(failed[0][2].toString().contains("no-such-endpoint"));
+        QVERIFY(created.isEmpty());
+        QVERIFY(!controller.isBusy(f.conversationId));
+        MessageStore store;
+        QVERIFY(store.open(f.dbPath));
+        QVERIFY(store.visiblePath(f.conversationId).isEmpty());
+    }
+
+    void unreachable_server_stores_the_reply_as_error() {
+        // A port nothing listens on (a server started and stopped by the test).
+        ServeProcess gone;
+        QVERIFY(
+            gone.start(QStringLiteral(RWB_SOURCE_DIR) + "/resources/models/rwb-demo-small.gguf"));
+        const QString deadUrl = gone.baseUrl();
+        gone.stop();
+        rwb::remote::RemoteEndpoint e;
+        e.id = "dead";
+        e.name = "dead server";
+        e.baseUrl = deadUrl;
+        e.model = "rwb-demo-small";
+        e.maxRetries = 0;
+        {
+            QSettings qs;
+            auto list = rwb::remote::RemoteEndpointList::load(qs);
+            list.append(e);
+            rwb::remote::RemoteEndpointList::save(qs, list);
+        }
+        Fixture f;
+        QVERIFY(f.open(m_dir.path(), "dead"));
+        ChatController controller(f.storage->worker());
+        GenerationSettings s;
+        s.modelPath = RemoteTurn::modelPathFor("dead");
+        controller.setSettings(s);
+        QSignalSpy failed(&controller, &ChatController::generationFailed);
+        QVERIFY(controller.send(f.conversationId, "hello"));
+        QVERIFY(failed.wait(30000) || !failed.isEmpty());
+        const qint64 id = failed[0][1].toLongLong();
+        QVERIFY(id > 0); // the reply exists, saved as an error with the one line
+        QVERIFY(!failed[0][2].toString().isEmpty());
+        QVERIFY(!failed[0][2].toString().contains('\n'));
+        MessageStore store;
+        QVERIFY(store.open(f.dbPath));
+        const auto saved = store.message(id);
+        QVERIFY(saved.has_value());
+        QCOMPARE(saved->state, MessageState::Error);
+    }
 };
 
 QTEST_MAIN(TestRemoteChat)
