@@ -123,6 +123,17 @@ int main(int argc, char** argv) {
                     single[size_t(i)]);
     }
 
+    // Stricter baseline: alone with 1 thread (no thread-pool hand-offs), scaled by the core time
+    // each of the concurrent models gets (machine threads / all threads running).
+    std::vector<double> single1(static_cast<size_t>(n), 0.0);
+    for (int i = 0; i < n; ++i) {
+        const Run r = decode(models[size_t(i)], 1, tokens);
+        if (!r.error.empty())
+            return std::fprintf(stderr, "%s: %s\n", kNames[i], r.error.c_str()), 1;
+        single1[size_t(i)] = tokens / seconds(r.stamps.front(), r.stamps.back());
+        std::printf("single %-16s 1 thread:  %8.1f t/s\n", kNames[i], single1[size_t(i)]);
+    }
+
     // All at once with the comparison view's split.
     const auto split = split_threads(machine_threads, n);
     std::vector<Run> runs(static_cast<size_t>(n));
@@ -162,6 +173,11 @@ int main(int argc, char** argv) {
         std::printf("concurrent %-12s %d thread(s): %8.1f t/s (share %.3f, single-scaled %.1f)\n",
                     kNames[i], split[size_t(i)], rate, share, single[size_t(i)] * share);
     }
+    double expected1 = 0;
+    for (int i = 0; i < n; ++i)
+        expected1 += single1[size_t(i)] * split[size_t(i)] * machine_threads / thread_sum;
+    std::printf("stricter: expected %.1f t/s from 1-thread singles, ratio %.3f\n", expected1,
+                expected1 > 0 ? total / expected1 : 0);
     std::printf("concurrent window %.3f s, %d tokens per model\n", window, tokens);
     std::printf("concurrent total %.1f t/s, expected %.1f t/s, ratio %.3f\n", total, expected,
                 expected > 0 ? total / expected : 0);
