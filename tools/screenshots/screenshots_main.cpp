@@ -94,7 +94,7 @@ int main(int argc, char** argv) {
         w.newConversation();
         rwb::ui::PromptEditor* editor = w.chatView()->promptEditor();
         editor->setFocus();
-        QTest::keyClicks(editor, QStringLiteral("What is 4821 x 37?"));
+        QTest::keyClicks(editor, QStringLiteral("What is 348 + 475?"));
         QTest::keyClick(editor, Qt::Key_Return, Qt::ControlModifier);
         if (!QTest::qWaitFor(
                 [&] {
