@@ -15,6 +15,7 @@
 #include <QComboBox>
 #include <QSettings>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTemporaryDir>
 
 using namespace rwb::app;
@@ -172,12 +173,11 @@ private slots:
     }
 
     void unreachable_server_stores_the_reply_as_error() {
-        // A port nothing listens on (a server started and stopped by the test).
-        ServeProcess gone;
-        QVERIFY(
-            gone.start(QStringLiteral(RWB_SOURCE_DIR) + "/resources/models/rwb-demo-small.gguf"));
-        const QString deadUrl = gone.baseUrl();
-        gone.stop();
+        // A port nothing listens on (taken from the system, then released).
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        const QString deadUrl = QStringLiteral("http://127.0.0.1:%1/v1").arg(probe.serverPort());
+        probe.close();
         rwb::remote::RemoteEndpoint e;
         e.id = "dead";
         e.name = "dead server";
