@@ -395,8 +395,9 @@ private slots:
         qInfo("UI thread: worst stall %lld ms over %lld ms of streaming (%d thought chars; %s)",
               worst, streamed, int(reply->thinkingBlock()->thinkingText().size()),
               qPrintable(reply->statsText()));
-        // A loose sanity bound only (shared CI machines); the figure above is the measurement.
-        QVERIFY2(worst < 500, qPrintable(QString("worst stall %1 ms").arg(worst)));
+        // The bound: the UI thread never stalls for more than 50 ms while a model streams
+        // (the test runs alone: RUN_SERIAL in tests/ui/CMakeLists.txt).
+        QVERIFY2(worst < 50, qPrintable(QString("worst stall %1 ms").arg(worst)));
     }
 
     void bundledDemoModelThinksThenAnswers() {
