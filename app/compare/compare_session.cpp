@@ -6,6 +6,7 @@
 #include "rwb/eval_grading.h"
 
 #include <QRandomGenerator>
+#include <QSettings>
 
 namespace rwb::compare {
 
@@ -47,6 +48,16 @@ bool CompareSession::setModels(const QStringList& modelPaths) {
     for (int i = 0; i < modelPaths.size(); ++i) {
         auto c = std::make_unique<Column>();
         c->result.modelPath = modelPaths[i];
+        if (rwb::app::RemoteTurn::isRemoteModel(modelPaths[i])) {
+            // No worker thread and no memory: the endpoint does the work.
+            c->remote = c->result.remote = true;
+            const QString id = modelPaths[i].mid(int(qstrlen(rwb::app::RemoteTurn::kPrefix)));
+            QSettings qs;
+            for (const auto& e : rwb::remote::RemoteEndpointList::load(qs))
+                if (e.id == id) c->endpoint = e;
+            m_columns.push_back(std::move(c));
+            continue;
+        }
         c->result.metrics.memoryBytes = estimateModelBytes(modelPaths[i], m_settings.contextLength);
         c->thread = std::make_unique<rwb::app::InferenceThread>();
         auto* w = c->thread->worker();
@@ -89,9 +100,12 @@ void CompareSession::send(const QString& prompt, quint64 seed) {
         c.result.metrics.memoryBytes = memory;
         c.result.seed = seed;
         c.started = false;
+        c.result.remote = c.remote;
         c.tag = m_nextTag++;
         setState(i, ColumnState::WaitingForMemory);
     }
+    for (int i = 0; i < columnCount(); ++i)
+        if (m_columns[size_t(i)]->remote) startRemote(i);
     startWaiting();
 }
 
@@ -106,7 +120,7 @@ void CompareSession::startWaiting() {
     quint64 used = 0;
     int running = 0;
     for (const auto& c : m_columns)
-        if (c->started &&
+        if (c->started && !c->remote &&
             (c->result.state == ColumnState::Loading || c->result.state == ColumnState::Thinking ||
              c->result.state == ColumnState::Answering)) {
             used += c->result.metrics.memoryBytes;
@@ -130,13 +144,15 @@ void CompareSession::startWaiting() {
     const int total = m_totalThreads > 0 ? m_totalThreads : machineThreads();
     const QVector<int> split = splitThreads(total, running + int(starting.size()));
     for (int k = 0; k < starting.size(); ++k) {
-        m_columns[size_t(starting[k])]->result.metrics = ColumnMetrics{
-            -1, -1, 0, 0, 0, 0, 0, m_columns[size_t(starting[k])]->result.metrics.memoryBytes, {}};
+        Column& c = *m_columns[size_t(starting[k])];
+        const quint64 memory = c.result.metrics.memoryBytes;
+        c.result.metrics = ColumnMetrics();
+        c.result.metrics.memoryBytes = memory;
         rwb::app::GenerationSettings s = m_settings;
-        s.modelPath = m_columns[size_t(starting[k])]->result.modelPath;
+        s.modelPath = c.result.modelPath;
         s.seed = qint64(m_seed);
         s.threads = split[running + k];
-        Column& c = *m_columns[size_t(starting[k])];
+        c.result.threads = s.threads;
         c.started = true;
         c.clock.start();
         setState(starting[k], ColumnState::Loading);
@@ -153,6 +169,57 @@ void CompareSession::startWaiting() {
     }
 }
 
+void CompareSession::startRemote(int i) {
+    Column& c = *m_columns[size_t(i)];
+    // The previous request's turn goes (its late signals carry an old tag anyway).
+    if (c.turn) c.turn.release()->deleteLater();
+    c.started = true;
+    c.turnGenerating = false;
+    c.clock.start();
+    setState(i, ColumnState::Loading);
+    c.turn = std::make_unique<rwb::app::RemoteTurn>(c.tag, c.result.modelPath);
+    connectRemote(i, c.turn.get());
+    c.turn->prepare();
+}
+
+void CompareSession::connectRemote(int i, rwb::app::RemoteTurn* turn) {
+    using rwb::app::RemoteTurn;
+    connect(turn, &RemoteTurn::modelReady, this, [this, i, turn](quint64 tag) {
+        Column& c = *m_columns[size_t(i)];
+        if (tag != c.tag || c.turn.get() != turn) return;
+        rwb::app::GenerationRequest req;
+        req.tag = c.tag;
+        rwb::storage::Message user;
+        user.role = rwb::storage::MessageRole::User;
+        user.answer = m_prompt;
+        req.history = {user};
+        req.settings = m_settings;
+        req.settings.modelPath = c.result.modelPath;
+        req.settings.seed = qint64(m_seed);
+        c.turnGenerating = true;
+        turn->generate(req);
+    });
+    connect(turn, &RemoteTurn::failed, this, [this, i](quint64 tag, const QString& error) {
+        rwb::app::GenerationOutcome o;
+        o.end = rwb::app::GenerationEnd::Failed;
+        o.error = error;
+        onFinished(i, tag, o);
+    });
+    connect(turn, &RemoteTurn::delta, this,
+            [this, i](quint64 tag, const QString& t, const QString& a) { onDelta(i, tag, t, a); });
+    connect(turn, &RemoteTurn::statsUpdated, this,
+            [this, i](quint64 tag, const rwb::app::StreamStats& s) { onStats(i, tag, s); });
+    connect(turn, &RemoteTurn::thinkingFinished, this,
+            [this, i](quint64 tag, double seconds, qint64 tokens) {
+                if (tag != m_columns[size_t(i)]->tag) return;
+                m_columns[size_t(i)]->result.metrics.thinkingSeconds = seconds;
+                emit columnThinkingFinished(i, seconds, tokens);
+            });
+    connect(
+        turn, &RemoteTurn::finished, this,
+        [this, i](quint64 tag, const rwb::app::GenerationOutcome& o) { onFinished(i, tag, o); });
+}
+
 void CompareSession::stopColumn(int i) {
     if (i < 0 || i >= columnCount()) return;
     Column& c = *m_columns[size_t(i)];
@@ -162,17 +229,34 @@ void CompareSession::stopColumn(int i) {
         if (!isRunning()) emit allFinished();
         return;
     }
+    if (c.remote && c.result.state == ColumnState::Loading && !c.turnGenerating) {
+        // Still reading the endpoint and key: nothing to cancel on the wire.
+        c.tag = 0;
+        setState(i, ColumnState::Stopped);
+        emit columnFinished(i);
+        if (!isRunning()) emit allFinished();
+        return;
+    }
     if (c.started &&
         (c.result.state == ColumnState::Loading || c.result.state == ColumnState::Thinking ||
-         c.result.state == ColumnState::Answering))
-        c.thread->worker()->cancel();
+         c.result.state == ColumnState::Answering)) {
+        if (c.remote) {
+            if (c.turn) c.turn->cancel();
+        } else {
+            c.thread->worker()->cancel();
+        }
+    }
 }
 
 void CompareSession::stopAll() {
     for (int i = 0; i < columnCount(); ++i) {
         Column& c = *m_columns[size_t(i)];
         if (c.result.state == ColumnState::WaitingForMemory) setState(i, ColumnState::Stopped);
-        if (c.started) c.thread->worker()->cancel();
+        if (c.remote) {
+            if (c.turn) c.turn->cancel();
+        } else if (c.started) {
+            c.thread->worker()->cancel();
+        }
         c.tag = 0; // late signals of the old request are ignored
     }
 }
@@ -244,6 +328,8 @@ void CompareSession::onFinished(int i, quint64 tag, const rwb::app::GenerationOu
     const double answerSeconds = total - m.thinkingSeconds;
     if (answerSeconds > 0 && m.answerTokens > 0)
         m.answerTokensPerSecond = m.answerTokens / answerSeconds;
+    m.promptTokens = o.stats.promptTokens;
+    if (c.remote) m.cost = c.endpoint.cost(m.promptTokens, m.thinkingTokens + m.answerTokens);
     m.extractedAnswer = QString::fromStdString(rwb::eval::extract_answer(r.answer.toStdString()));
     setState(i, o.end == rwb::app::GenerationEnd::Complete      ? ColumnState::Finished
                 : o.end == rwb::app::GenerationEnd::Interrupted ? ColumnState::Stopped

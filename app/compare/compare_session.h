@@ -7,9 +7,16 @@
 // token and to first answer token, thinking time and tokens, answer tokens, tokens per second
 // for each phase, the model's memory (estimated: file + KV cache + buffers) and the final
 // answer (\boxed{} or last number), and whether the answers agree.
+//
+// A column can also be a remote endpoint ("remote:<endpoint id>", as saved by
+// RemoteEndpointList in the default QSettings): it streams through RemoteTurn/RemoteChatClient
+// with the same per-column signals, takes no part in memory scheduling or the thread split (it
+// uses no local memory or cores) and its cost is its token usage at the endpoint's prices.
 #pragma once
 
 #include "inference/inference_worker.h"
+#include "inference/remote_turn.h"
+#include "remote/remote_endpoint.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -41,6 +48,8 @@ struct ColumnMetrics {
     double answerTokensPerSecond = 0;
     quint64 memoryBytes = 0; // estimated peak of the model: file + KV cache + buffers
     QString extractedAnswer; // "" = none yet
+    qint64 promptTokens = 0;
+    double cost = -1; // remote columns: tokens at the endpoint's prices; -1 = not priced
 };
 
 struct ColumnResult {
@@ -50,6 +59,8 @@ struct ColumnResult {
     ColumnMetrics metrics;
     QString error;
     quint64 seed = 0;
+    bool remote = false; // a "remote:<id>" endpoint
+    int threads = 0;     // local columns: the CPU threads its worker was given (0: not started)
 };
 
 class CompareSession : public QObject {
@@ -68,6 +79,7 @@ public:
     void setSettings(const rwb::app::GenerationSettings& settings) { m_settings = settings; }
     const rwb::app::GenerationSettings& settings() const { return m_settings; }
     void setTotalThreads(int threads) { m_totalThreads = threads; } // 0: the machine's cores
+    int totalThreads() const { return m_totalThreads; }
     void setMemoryBudget(quint64 bytes) { m_memoryBudget = bytes; } // 0: what is available
 
     // Sends `prompt` to every column with `seed` (the same for all columns).
@@ -98,7 +110,13 @@ private:
         QElapsedTimer clock;
         quint64 tag = 0;
         bool started = false;
+        bool remote = false;
+        rwb::remote::RemoteEndpoint endpoint; // remote columns: for the prices
+        std::unique_ptr<rwb::app::RemoteTurn> turn;
+        bool turnGenerating = false;
     };
+    void startRemote(int i);
+    void connectRemote(int i, rwb::app::RemoteTurn* turn);
     void startColumn(int i);
     void startWaiting();
     void setState(int i, ColumnState s);
