@@ -6,6 +6,7 @@
 // saves a screenshot of the view.
 #include "compare/compare_column.h"
 #include "compare/compare_view.h"
+#include "compare/memory_plan.h"
 #include "compare/thought_diff_view.h"
 
 #include "chat/answer_view.h"
@@ -15,8 +16,11 @@
 
 #include <QLineEdit>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QSpinBox>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QtTest>
 
 using namespace rwb::ui::compare;
@@ -26,6 +30,7 @@ using rwb::compare::ColumnState;
 
 class TestCompareView : public QObject {
     Q_OBJECT
+    QTemporaryDir m_dir;
 
     static rwb::app::GenerationSettings settings() {
         rwb::app::GenerationSettings s;
@@ -37,6 +42,9 @@ class TestCompareView : public QObject {
 
 private slots:
     void initTestCase() {
+        QVERIFY(m_dir.isValid());
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath("ini"));
         if (!haveDemoModels()) QSKIP("the demo models are not in resources/models");
     }
 
@@ -141,6 +149,39 @@ private slots:
         }
         QVERIFY(finished0 >= 0 && loading1 > finished0);
         QCOMPARE(view.session()->column(1).state, ColumnState::Finished);
+    }
+
+    void cpu_threads_box_splits_between_local_columns() {
+        // The box's value is kept in QSettings (a temporary ini here) and split fairly.
+        QSettings().remove(QStringLiteral("compare/cpuThreads"));
+        {
+            CompareView fresh;
+            QCOMPARE(fresh.threadsSpin()->value(), rwb::compare::machineThreads());
+        }
+        CompareView view;
+        view.show();
+        view.setAvailableModels(demoModels());
+        view.selectModels({demoModels()[0], demoModels()[1]});
+        auto s = settings();
+        s.maxTokens = 20;
+        view.session()->setSettings(s);
+        view.session()->setMemoryBudget(quint64(1) << 40); // both run together
+        view.threadsSpin()->setValue(4);
+        QCOMPARE(view.session()->totalThreads(), 4);
+        QCOMPARE(QSettings().value(QStringLiteral("compare/cpuThreads")).toInt(), 4);
+        view.promptEdit()->setText("What is 3 + 4?");
+        QSignalSpy done(view.session(), &rwb::compare::CompareSession::allFinished);
+        QVERIFY(view.send(1));
+        QCOMPARE(view.session()->column(0).threads, 2);
+        QCOMPARE(view.session()->column(1).threads, 2);
+        QVERIFY(done.wait(60000));
+        // A new view starts from the saved value.
+        CompareView again;
+        QCOMPARE(again.threadsSpin()->value(), 4);
+        view.threadsSpin()->setValue(3);
+        QVERIFY(view.send(2));
+        QCOMPARE(view.session()->column(0).threads + view.session()->column(1).threads, 3);
+        QVERIFY(done.wait(60000));
     }
 
     void refuses_bad_input() {

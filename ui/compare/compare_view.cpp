@@ -2,6 +2,7 @@
 #include "compare/compare_view.h"
 
 #include "compare/compare_column.h"
+#include "compare/memory_plan.h"
 #include "compare/thought_diff_view.h"
 
 #include <QComboBox>
@@ -12,6 +13,8 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QSettings>
+#include <QSpinBox>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -21,6 +24,17 @@ namespace rwb::ui::compare {
 using rwb::compare::ColumnState;
 
 namespace {
+// A GGUF file's base name, or "remote: <endpoint name>" for a saved endpoint.
+QString displayName(const QString& path) {
+    if (!path.startsWith(QLatin1String("remote:"))) return QFileInfo(path).completeBaseName();
+    const QString id = path.mid(7);
+    QSettings qs;
+    for (const auto& e : rwb::remote::RemoteEndpointList::load(qs))
+        if (e.id == id)
+            return QStringLiteral("remote: ") + e.name + QStringLiteral(" / ") + e.model;
+    return path;
+}
+
 QString number(double v, int decimals) {
     return v < 0 ? QStringLiteral("–") : QString::number(v, 'f', decimals);
 }
@@ -46,6 +60,21 @@ CompareView::CompareView(QWidget* parent)
     promptRow->addWidget(m_prompt, 1);
     promptRow->addWidget(m_send);
     promptRow->addWidget(m_again);
+    m_threads = new QSpinBox(this);
+    m_threads->setObjectName(QStringLiteral("cpuThreads"));
+    m_threads->setRange(1, 1024);
+    m_threads->setToolTip(tr("CPU threads shared by the local models that run together"));
+    m_threads->setValue(
+        QSettings()
+            .value(QStringLiteral("compare/cpuThreads"), rwb::compare::machineThreads())
+            .toInt());
+    m_session->setTotalThreads(m_threads->value());
+    connect(m_threads, &QSpinBox::valueChanged, this, [this](int n) {
+        m_session->setTotalThreads(n);
+        QSettings().setValue(QStringLiteral("compare/cpuThreads"), n);
+    });
+    promptRow->addWidget(new QLabel(tr("CPU threads"), this));
+    promptRow->addWidget(m_threads);
     layout->addLayout(promptRow);
     m_status = new QLabel(this);
     layout->addWidget(m_status);
@@ -115,7 +144,7 @@ void CompareView::setAvailableModels(const QStringList& paths) {
         QComboBox* box = m_pickers[i];
         box->clear();
         box->addItem(tr("(none)"), QString());
-        for (const QString& p : paths) box->addItem(QFileInfo(p).completeBaseName(), p);
+        for (const QString& p : paths) box->addItem(displayName(p), p);
         box->setCurrentIndex(i < paths.size() && i < 3 ? i + 1 : 0);
     }
 }
@@ -167,8 +196,8 @@ bool CompareView::send(quint64 seed) {
         m_diffLeft->clear();
         m_diffRight->clear();
         for (const QString& m : models) {
-            m_diffLeft->addItem(QFileInfo(m).completeBaseName());
-            m_diffRight->addItem(QFileInfo(m).completeBaseName());
+            m_diffLeft->addItem(displayName(m));
+            m_diffRight->addItem(displayName(m));
         }
         m_diffRight->setCurrentIndex(1);
     }
@@ -185,7 +214,7 @@ void CompareView::rebuildColumns() {
     m_metrics->setRowCount(int(m_columns.size()));
     for (int i = 0; i < m_columns.size(); ++i) {
         for (int k = 0; k < MetricsColumnCount; ++k) m_metrics->setItem(i, k, new QTableWidgetItem);
-        m_metrics->item(i, Model)->setText(QFileInfo(m_columns[i]->modelPath()).completeBaseName());
+        m_metrics->item(i, Model)->setText(displayName(m_columns[i]->modelPath()));
     }
 }
 
@@ -225,7 +254,9 @@ void CompareView::updateMetrics(int column) {
             .arg(m.thinkingTokens)
             .arg(number(m.thinkingSeconds, 1))
             .arg(m.answerTokens)
-            .arg(number(m.thinkingTokensPerSecond, 1), number(m.answerTokensPerSecond, 1)));
+            .arg(number(m.thinkingTokensPerSecond, 1), number(m.answerTokensPerSecond, 1)) +
+        // Remote columns: their token usage at the endpoint's prices per 1M tokens.
+        (m.cost >= 0 ? tr(" · cost %1").arg(m.cost, 0, 'f', 6) : QString()));
 }
 
 void CompareView::showDiff(int left, int right) {
@@ -234,8 +265,7 @@ void CompareView::showDiff(int left, int right) {
         return;
     const auto& a = m_session->column(left);
     const auto& b = m_session->column(right);
-    m_diff->setThoughts(QFileInfo(a.modelPath).completeBaseName(), a.thinking,
-                        QFileInfo(b.modelPath).completeBaseName(), b.thinking);
+    m_diff->setThoughts(displayName(a.modelPath), a.thinking, displayName(b.modelPath), b.thinking);
 }
 
 } // namespace rwb::ui::compare

@@ -2,7 +2,9 @@
 // column each (live thinking block, answer, stats, stop), a metrics table under the columns
 // (time to first token and first answer token, thinking time and tokens, answer tokens, tok/s
 // per phase, memory, final answer, agreement), "Send again" with a new seed, a thought diff of
-// two columns, and "Continue in chat" for any column.
+// two columns, and "Continue in chat" for any column. The pickers offer local GGUF files and
+// saved remote endpoints ("remote:<id>"); a "CPU threads" box sets the total the local columns
+// share.
 #pragma once
 
 #include "compare/compare_session.h"
@@ -15,6 +17,7 @@ class QPushButton;
 class QHBoxLayout;
 class QTableWidget;
 class QLabel;
+class QSpinBox;
 
 namespace rwb::ui::compare {
 
@@ -39,6 +42,9 @@ public:
     QLineEdit* promptEdit() const { return m_prompt; }
     QPushButton* sendButton() const { return m_send; }
     QPushButton* sendAgainButton() const { return m_again; }
+    // Total CPU threads split between the local columns that run together (QSettings
+    // "compare/cpuThreads"; default: the machine's physical cores).
+    QSpinBox* threadsSpin() const { return m_threads; }
     quint64 lastSeed() const { return m_seed; }
 
     // Sends the prompt to the selected models (same as the Send button). False: one line in
@@ -78,6 +84,7 @@ private:
     QLineEdit* m_prompt;
     QPushButton* m_send;
     QPushButton* m_again;
+    QSpinBox* m_threads;
     QPushButton* m_diffButton;
     QComboBox* m_diffLeft;
     QComboBox* m_diffRight;
