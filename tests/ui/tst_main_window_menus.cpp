@@ -18,6 +18,8 @@
 #include "message_store.h"
 #include "settings/settings_panel.h"
 
+#include "remote/remote_endpoint.h"
+
 #include <QAction>
 #include <QComboBox>
 #include <QFile>
@@ -94,6 +96,16 @@ private slots:
     }
 
     void compareMenusOpenTheComparisonWindowBesideTheChat() {
+        // A saved remote endpoint is offered to the compare pickers too (not to problem sets).
+        {
+            rwb::remote::RemoteEndpoint e;
+            e.id = "far";
+            e.name = "far server";
+            e.baseUrl = "http://127.0.0.1:9/v1";
+            e.model = "m";
+            QSettings qs;
+            rwb::remote::RemoteEndpointList::save(qs, {e});
+        }
         auto w = open();
         QVERIFY(w);
         w->openModelFile(m_model); // offered to the compare pickers
@@ -108,6 +120,9 @@ private slots:
         // The settings panel's models are offered in the pickers.
         compareView->selectModels({m_model, m_model});
         QVERIFY(compareView->selectedModels().contains(m_model));
+        compareView->selectModels({m_model, QStringLiteral("remote:far")});
+        QCOMPARE(compareView->selectedModels(),
+                 QStringList({m_model, QStringLiteral("remote:far")}));
         QVERIFY(w->chatView()->isVisible()); // the chat stays where it was
 
         QVERIFY(trigger(*w, "problemSetsAction"));

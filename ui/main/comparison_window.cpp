@@ -33,7 +33,11 @@ QString ComparisonWindow::problemSetDatabasePath() {
 
 void ComparisonWindow::setAvailableModels(const QStringList& paths) {
     m_compare->setAvailableModels(paths);
-    m_problemSets->setAvailableModels(paths);
+    // Problem sets run local GGUF files only; remote endpoints ("remote:<id>") are live columns.
+    QStringList local;
+    for (const QString& p : paths)
+        if (!p.startsWith(QLatin1String("remote:"))) local.append(p);
+    m_problemSets->setAvailableModels(local);
 }
 
 void ComparisonWindow::showCompare() {

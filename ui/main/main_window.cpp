@@ -279,8 +279,10 @@ QStringList MainWindow::knownModels() const {
     const QComboBox* picker = m_settings->modelPicker();
     for (int i = 0; i < picker->count(); ++i) {
         const QString path = picker->itemData(i).toString();
-        // Local GGUF files only: remote endpoints ("remote:<id>") cannot be compared locally.
-        if (QFileInfo(path).isFile() && !paths.contains(path)) paths.append(path);
+        // Local GGUF files and saved remote endpoints ("remote:<id>", a column of their own).
+        if ((QFileInfo(path).isFile() || path.startsWith(QLatin1String("remote:"))) &&
+            !paths.contains(path))
+            paths.append(path);
     }
     return paths;
 }
