@@ -3,14 +3,17 @@
 // with the local medium demo model. Both columns finish with stats; the remote one answers with
 // \boxed{} and costs its tokens at the endpoint's prices.
 #include "compare/compare_session.h"
+#include "compare/cost_panel.h"
 #include "demo_models.h"
 #include "remote/remote_endpoint.h"
 
 #include "../remote/serve_process.h"
 
+#include <QComboBox>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -80,6 +83,23 @@ private slots:
         QVERIFY(remote.metrics.cost > 0);
         QVERIFY(qAbs(remote.metrics.cost - expected) < 1e-12);
         QCOMPARE(session.column(0).metrics.cost, -1.0);
+    }
+
+    void cost_panel_offers_the_endpoint_prices() {
+        rwb::ui::compare::CostPanel panel;
+        const int index =
+            panel.apiPicker()->findText(QStringLiteral("remote: demo server / rwb-demo-small"));
+        QVERIFY(index >= 0);
+        panel.apiPicker()->setCurrentIndex(index);
+        rwb::compare::LocalModelLoad load;
+        load.tokensPerSecond = 10;
+        load.tokensPerAnswer = 500;
+        panel.setModels({{QStringLiteral("m"), load}});
+        // 1000 answers of 100 prompt tokens (the panel's default) and 500 generated tokens at
+        // 3 and 7 per 1M tokens.
+        const double expected = 1000.0 * (100 * 3 + 500 * 7) / 1e6;
+        QCOMPARE(panel.table()->item(0, rwb::ui::compare::CostPanel::ApiPer1000)->text(),
+                 QString::number(expected, 'f', 2));
     }
 
     void unknown_endpoint_fails_its_column_only() {

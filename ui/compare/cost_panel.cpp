@@ -1,12 +1,15 @@
 // Cost panel (see cost_panel.h).
 #include "compare/cost_panel.h"
 
+#include "remote/remote_endpoint.h"
+
 #include <QComboBox>
 #include <QDoubleSpinBox>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QSettings>
 #include <QTableWidget>
 #include <QVBoxLayout>
 
@@ -44,7 +47,6 @@ CostPanel::CostPanel(QWidget* parent) : QWidget(parent) {
     local->addRow(tr("Prompt tokens per answer"), m_promptTokens);
     auto* api = new QFormLayout;
     m_api = new QComboBox(this);
-    for (const auto& p : rwb::compare::exampleApiPrices()) m_api->addItem(p.name);
     m_apiIn = spin(this, 1e4, 0, 3);
     m_apiOut = spin(this, 1e4, 0, 3);
     m_apiDate = new QLabel(this);
@@ -64,17 +66,31 @@ CostPanel::CostPanel(QWidget* parent) : QWidget(parent) {
     layout->addWidget(m_table, 1);
 
     auto presetChanged = [this](int i) {
-        const auto presets = rwb::compare::exampleApiPrices();
-        if (i < 0 || i >= presets.size()) return;
-        m_apiIn->setValue(presets[i].inputPerMillion);
-        m_apiOut->setValue(presets[i].outputPerMillion);
-        m_apiDate->setText(presets[i].asOf);
+        if (i < 0 || i >= m_apiChoices.size()) return;
+        m_apiIn->setValue(m_apiChoices[i].inputPerMillion);
+        m_apiOut->setValue(m_apiChoices[i].outputPerMillion);
+        m_apiDate->setText(m_apiChoices[i].asOf);
     };
     connect(m_api, &QComboBox::currentIndexChanged, this, presetChanged);
+    refreshEndpoints();
     presetChanged(0);
     for (QDoubleSpinBox* s :
          {m_price, m_years, m_hours, m_watts, m_kwh, m_promptTokens, m_apiIn, m_apiOut})
         connect(s, &QDoubleSpinBox::valueChanged, this, &CostPanel::recompute);
+}
+
+void CostPanel::refreshEndpoints() {
+    m_apiChoices = rwb::compare::exampleApiPrices();
+    QSettings qs;
+    for (const auto& e : rwb::remote::RemoteEndpointList::load(qs))
+        m_apiChoices.append({QStringLiteral("remote: ") + e.name + QStringLiteral(" / ") + e.model,
+                             tr("your endpoint's prices"), e.inputCostPerMTokens,
+                             e.outputCostPerMTokens});
+    const QSignalBlocker block(m_api); // the prices shown stay until another entry is picked
+    const QString current = m_api->currentText();
+    m_api->clear();
+    for (const auto& p : m_apiChoices) m_api->addItem(p.name);
+    m_api->setCurrentIndex(qMax(0, m_api->findText(current)));
 }
 
 void CostPanel::setModels(const QVector<ModelLoad>& models) {

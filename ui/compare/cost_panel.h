@@ -1,7 +1,8 @@
 // CostPanel: for each local model, the cost of 1,000 answers from its measured speed and
 // tokens per answer, the hardware price (written off over its life), power draw and
 // electricity price; beside it the same answers at an API's per-token prices (editable;
-// examples prefilled with the date of their prices) and the break-even volume.
+// examples prefilled with the date of their prices, then the saved remote endpoints with the
+// prices per 1M input/output tokens the user gave them) and the break-even volume.
 #pragma once
 
 #include "compare/cost_model.h"
@@ -29,6 +30,9 @@ public:
     void setHardware(const rwb::compare::Hardware& hw);
     void setApiPrices(double inputPerMillion, double outputPerMillion);
     QTableWidget* table() const { return m_table; }
+    QComboBox* apiPicker() const { return m_api; }
+    // Re-reads the saved remote endpoints (RemoteEndpointList in QSettings) into the API list.
+    void refreshEndpoints();
 
     enum Column {
         Model,
@@ -46,6 +50,7 @@ private:
     void recompute();
 
     QVector<ModelLoad> m_models;
+    QVector<rwb::compare::ApiPrices> m_apiChoices; // examples, then saved endpoints
     QDoubleSpinBox* m_price;
     QDoubleSpinBox* m_years;
     QDoubleSpinBox* m_hours;
