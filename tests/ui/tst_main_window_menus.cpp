@@ -124,6 +124,10 @@ private slots:
         QCOMPARE(compareView->selectedModels(),
                  QStringList({m_model, QStringLiteral("remote:far")}));
         QVERIFY(w->chatView()->isVisible()); // the chat stays where it was
+        // Continuing a remote column's reply goes on with its endpoint.
+        emit compareView->continueInChat(QStringLiteral("remote:far"), "What is 2 + 2?", "2 + 2",
+                                         "4");
+        QCOMPARE(w->settingsPanel()->settings().modelPath, QStringLiteral("remote:far"));
 
         QVERIFY(trigger(*w, "problemSetsAction"));
         auto* problemSets = w->findChild<compare::ProblemSetView*>();

@@ -314,7 +314,12 @@ void MainWindow::openProblemSets() {
 void MainWindow::continueInChat(const QString& modelPath, const QString& prompt,
                                 const QString& thinking, const QString& answer) {
     // The conversation goes on with the column's model.
-    if (QFileInfo(modelPath).isFile()) m_settings->selectModelFile(modelPath);
+    if (QFileInfo(modelPath).isFile()) {
+        m_settings->selectModelFile(modelPath);
+    } else if (const int remote = m_settings->modelPicker()->findData(modelPath);
+               remote >= 0 && modelPath.startsWith(QLatin1String("remote:"))) {
+        m_settings->modelPicker()->setCurrentIndex(remote); // a remote column's endpoint
+    }
     QString title = prompt.trimmed().section(QLatin1Char('\n'), 0, 0).simplified();
     if (title.size() > 60) title = title.left(59) + QChar(0x2026);
     m_import->importReply(title, prompt, thinking, answer);
