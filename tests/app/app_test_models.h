@@ -5,6 +5,7 @@
 // end-of-generation token, at roughly a thousand tokens per second on one core.
 #pragma once
 
+#include "inference/generation_settings.h"
 #include "rwb_cli.h"
 
 #include <QDir>
@@ -53,6 +54,18 @@ inline QString makeTinyR1Model(const QString& dir, QString* error) {
 // several seconds, so the generation is surely still running when the test stops it.
 inline QString makeSlowerR1Model(const QString& dir, QString* error) {
     return makeSynthR1Model(dir, QStringLiteral("wider-r1"), 512, 4, error);
+}
+
+// Settings for the synth models above: greedy (long varied text, no early end token on these
+// models), one thread, the full 4k context.
+inline rwb::app::GenerationSettings fastSettings(const QString& model) {
+    rwb::app::GenerationSettings g;
+    g.modelPath = model;
+    g.temperature = 0;
+    g.topP = 1;
+    g.threads = 1;
+    g.contextLength = 4096;
+    return g;
 }
 
 } // namespace rwb::test

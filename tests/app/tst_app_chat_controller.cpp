@@ -29,15 +29,7 @@ class TestChatController : public QObject {
     QString m_model;
     QString m_slower; // for tests that stop or wrap up a generation midway
 
-    GenerationSettings fastSettings() const {
-        GenerationSettings g;
-        g.modelPath = m_model;
-        g.temperature = 0; // greedy: long varied text, no early end token on this model
-        g.topP = 1;
-        g.threads = 1;
-        g.contextLength = 4096;
-        return g;
-    }
+    GenerationSettings fastSettings() const { return rwb::test::fastSettings(m_model); }
 
 private slots:
     void initTestCase() {
