@@ -1,9 +1,9 @@
 // Memory waves and thread split (see memory_plan.h).
 #include "compare/memory_plan.h"
 
+#include "rwb/fit.h"
 #include "rwb/model.h"
 
-#include <QFile>
 #include <QFileInfo>
 #include <QThread>
 
@@ -24,16 +24,7 @@ quint64 estimateModelBytes(const QString& path, int n_ctx) {
 }
 
 quint64 availableMemoryBytes() {
-    QFile f(QStringLiteral("/proc/meminfo"));
-    if (!f.open(QIODevice::ReadOnly)) return 0;
-    while (!f.atEnd()) {
-        const QByteArray line = f.readLine();
-        if (line.startsWith("MemAvailable:")) {
-            const QList<QByteArray> parts = line.simplified().split(' ');
-            if (parts.size() >= 2) return parts[1].toULongLong() * 1024ull; // kB
-        }
-    }
-    return 0;
+    return rwb::probe_machine_memory().ram_available;
 }
 
 QVector<QVector<int>> planWaves(const QVector<quint64>& bytes, quint64 budget) {
