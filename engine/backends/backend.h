@@ -26,6 +26,9 @@ public:
     virtual std::string name() const = 0;
     // Per-op timings (RWB_PROFILE=1), "op: seconds" lines.
     virtual std::string profile_report() const = 0;
+    // Host memory the executor allocated for its work (activations, scratch), counted from the
+    // buffers themselves. Executors that do not count theirs report 0.
+    virtual uint64_t buffer_bytes() const { return 0; }
 };
 
 } // namespace rwb::backend

@@ -3,6 +3,7 @@
 
 #include "backends/cuda_host/cuda_model.h"
 #include "model/model_data.h"
+#include "runtime/resident_memory.h"
 
 #include <algorithm>
 #include <map>
@@ -63,6 +64,16 @@ Status place_on_gpu(model::ModelData& data, const ModelOptions& o, ModelInfo& in
     return Status::ok();
 }
 
+// Bytes of the float copies load_weights and the rope table hold.
+uint64_t heap_weight_bytes(const model::ModelData& d) {
+    uint64_t floats = d.weights.output_norm.capacity() + d.weights.rope_freqs.capacity();
+    for (const auto& l : d.weights.layers)
+        floats += l.attn_norm.capacity() + l.ffn_norm.capacity() + l.bq.capacity() +
+                  l.bk.capacity() + l.bv.capacity();
+    return floats * sizeof(float) + d.rope.inv_freq.capacity() * sizeof(double) +
+           d.weights.layers.capacity() * sizeof(model::LayerWeights);
+}
+
 } // namespace
 
 Model::Model() = default;
@@ -71,6 +82,24 @@ Model::~Model() = default;
 uint64_t Model::kv_bytes_per_token() const {
     const auto& hp = data_->hp;
     return uint64_t(2 * hp.n_layer * hp.kv_dim()) * 2u;
+}
+
+ModelMemory Model::memory() const {
+    ModelMemory m;
+    const gguf::GgufFile& f = *data_->file;
+    m.mapped_bytes = f.file_size();
+    // A file parsed from memory (tests) is an owned copy: all of it is in RAM.
+    m.resident_bytes = f.is_mapped()
+                           ? runtime::resident_bytes(f.mapped_data(), size_t(f.file_size()))
+                           : f.file_size();
+    m.heap_bytes = heap_bytes_;
+    m.vram_bytes = info_.vram_bytes;
+    return m;
+}
+
+uint64_t Model::resident_weight_bytes() const {
+    const ModelMemory m = memory();
+    return m.resident_bytes + m.heap_bytes;
 }
 
 Result<std::shared_ptr<const Model>> Model::load(const std::string& path,
@@ -118,6 +147,7 @@ Result<std::shared_ptr<const Model>> Model::load(const std::string& path,
     info.head_dim = h.head_dim;
     if (Status st = place_on_gpu(*data, options, info, m->backend_notice_); !st)
         return st.with_context(path);
+    m->heap_bytes_ = heap_weight_bytes(*data);
     m->data_ = std::move(data);
 
     if (options.load_tokenizer) {

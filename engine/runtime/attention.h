@@ -30,6 +30,7 @@ public:
     // Scratch for up to n_threads workers, allocated here once.
     Attention(int n_threads, int64_t head_dim);
     void run(const AttentionArgs& args, const KvCache& cache, cpu::ThreadPool& pool);
+    uint64_t scratch_bytes() const { return uint64_t(scratch_.capacity()) * sizeof(float); }
 
 private:
     void row_head(const AttentionArgs& a, const KvCache& cache, int64_t row, int64_t head,

@@ -30,6 +30,14 @@ Forward::Forward(const model::ModelData& model, KvCache& cache, cpu::ThreadPool&
     sin_.resize(size_t(hp.n_rot / 2));
 }
 
+uint64_t Forward::buffer_bytes() const {
+    uint64_t floats = 0;
+    for (const std::vector<float>* b :
+         {&x_, &xn_, &q_, &k_, &v_, &attn_, &gate_, &up_, &cos_, &sin_})
+        floats += b->capacity();
+    return floats * sizeof(float) + attention_.scratch_bytes();
+}
+
 Status Forward::layer(int64_t l, int64_t n, int64_t pos0) {
     const auto& hp = m_.hp;
     const auto& L = m_.weights.layers[size_t(l)];

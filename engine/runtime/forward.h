@@ -27,6 +27,7 @@ public:
     int64_t max_batch() const override { return max_batch_; }
     std::string name() const override { return "cpu"; }
     std::string profile_report() const override { return profile_.report(); }
+    uint64_t buffer_bytes() const override;
 
     // Evaluates n (<= max_batch) tokens at positions pos0 .. pos0+n-1 (the cache must hold
     // 0 .. pos0-1). logits: [n][n_vocab] when all_rows, else [n_vocab] for the last row only.

@@ -125,6 +125,25 @@ Status Session::append(std::span<const TokenId> tokens) {
     return evaluate(tokens, nullptr);
 }
 
+SessionMemory Session::memory() const {
+    SessionMemory m;
+    m.kv_bytes = kv_->total_bytes();
+    m.kv_resident_bytes = kv_->resident_bytes();
+    m.buffer_bytes = executor_->buffer_bytes() + pool_->scratch_bytes() +
+                     logits_.capacity() * sizeof(float) + tokens_.capacity() * sizeof(TokenId);
+    return m;
+}
+
+uint64_t Session::memory_bytes() const {
+    const SessionMemory m = memory();
+    return m.kv_bytes + m.buffer_bytes;
+}
+
+uint64_t Session::resident_bytes() const {
+    const SessionMemory m = memory();
+    return m.kv_resident_bytes + m.buffer_bytes;
+}
+
 std::string Session::profile_report() const {
     return executor_->profile_report();
 }

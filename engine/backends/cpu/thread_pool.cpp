@@ -144,6 +144,10 @@ void ThreadPool::run(const std::function<void(int, int)>& fn) {
     t_current_pool = outer;
 }
 
+size_t ThreadPool::scratch_bytes() const {
+    return impl_->scratch_bytes;
+}
+
 void* ThreadPool::scratch(size_t bytes) {
     if (bytes > impl_->scratch_bytes) {
         ::operator delete(impl_->scratch, std::align_val_t(64));

@@ -27,6 +27,8 @@ public:
     // quantized activations here). It only grows, so steady-state calls allocate nothing.
     // Valid until the next scratch() call; callers must not use it from two regions at once.
     void* scratch(size_t bytes);
+    // Bytes the scratch buffer holds now (for memory accounting; call from the pool's owner).
+    size_t scratch_bytes() const;
 
     static int physical_cores();
 

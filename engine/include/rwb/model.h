@@ -60,6 +60,19 @@ struct ModelInfo {
     std::string device;      // GPU name when on the GPU
 };
 
+// What a loaded model's weights take now, measured (not estimated from the file size).
+struct ModelMemory {
+    uint64_t mapped_bytes = 0; // the GGUF file as mapped (the weights are used in place)
+    // Of the mapping, the bytes on pages in RAM now (mincore): the file's pages in the OS page
+    // cache, shared by every session and process that maps the file. Pages come in as the
+    // forward pass first reads them and may be evicted under memory pressure.
+    uint64_t resident_bytes = 0;
+    // Copies made at load: norms and biases converted to float, the rope table. (The
+    // tokenizer's tables and the parsed metadata are not weights and not counted.)
+    uint64_t heap_bytes = 0;
+    uint64_t vram_bytes = 0; // on the GPU (ModelInfo::vram_bytes); not part of the others
+};
+
 class Model {
 public:
     static Result<std::shared_ptr<const Model>> load(const std::string& path,
@@ -81,6 +94,12 @@ public:
     // Bytes of F16 KV cache one token of context takes.
     uint64_t kv_bytes_per_token() const;
 
+    // The weights' memory now; walks the mapping's page table (about 1 byte per 4 KiB page, no
+    // allocation), so it is cheap enough to sample a few times a second. Thread-safe.
+    ModelMemory memory() const;
+    // memory().resident_bytes + memory().heap_bytes: the RAM the weights take now.
+    uint64_t resident_weight_bytes() const;
+
     const model::ModelData& data() const { return *data_; } // engine-internal
 
 private:
@@ -90,6 +109,7 @@ private:
     std::unique_ptr<Tokenizer> tokenizer_;
     Status tokenizer_status_;
     std::string backend_notice_;
+    uint64_t heap_bytes_ = 0;
 };
 
 } // namespace rwb

@@ -80,6 +80,18 @@ struct GenerationStats {
     StopReason stop = StopReason::EndOfGeneration;
 };
 
+// What a session's own buffers take (the model's weights are the Model's), counted from the
+// allocations themselves.
+struct SessionMemory {
+    uint64_t kv_bytes = 0; // the KV cache reserved for n_ctx tokens
+    // Of the KV cache, the bytes on pages in RAM now (mincore): the reservation's pages are
+    // committed only as positions are written, so this grows with the tokens cached.
+    uint64_t kv_resident_bytes = 0;
+    // Activations, attention and matrix-product scratch, logits and the token list (written
+    // when allocated or on the first evaluation, so resident once the session has run).
+    uint64_t buffer_bytes = 0;
+};
+
 // Returns false to stop generating.
 using TokenCallback = std::function<bool(const GeneratedToken&)>;
 
@@ -117,6 +129,14 @@ public:
     // reports "cancelled"). Cleared when the next prefill/append/generate starts.
     void cancel() { cancel_.store(true, std::memory_order_relaxed); }
     bool cancelled() const { return cancel_.load(std::memory_order_relaxed); }
+
+    // This session's memory now. Call from the thread that drives the session (a token
+    // callback is fine): no allocation, one page-table walk over the KV cache.
+    SessionMemory memory() const;
+    // kv_bytes + buffer_bytes: what this session allocated.
+    uint64_t memory_bytes() const;
+    // kv_resident_bytes + buffer_bytes: what it takes in RAM now.
+    uint64_t resident_bytes() const;
 
     // Per-op timings (seconds) collected when RWB_PROFILE=1, as "op: seconds" lines.
     std::string profile_report() const;
