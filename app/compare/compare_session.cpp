@@ -58,7 +58,8 @@ bool CompareSession::setModels(const QStringList& modelPaths) {
             m_columns.push_back(std::move(c));
             continue;
         }
-        c->result.metrics.memoryBytes = estimateModelBytes(modelPaths[i], m_settings.contextLength);
+        c->result.metrics.plannedMemoryBytes =
+            estimateModelBytes(modelPaths[i], m_settings.contextLength);
         c->thread = std::make_unique<rwb::app::InferenceThread>();
         auto* w = c->thread->worker();
         connect(
@@ -78,6 +79,14 @@ bool CompareSession::setModels(const QStringList& modelPaths) {
                 });
         m_columns.push_back(std::move(c));
     }
+    // The ModelCache gives columns of one file the same loaded model (same settings for all).
+    for (int i = 0; i < columnCount(); ++i)
+        for (int j = 0; j < columnCount(); ++j)
+            if (j != i && !m_columns[size_t(i)]->remote &&
+                m_columns[size_t(j)]->result.modelPath == m_columns[size_t(i)]->result.modelPath) {
+                m_columns[size_t(i)]->result.sharesWeightsWith = j;
+                break;
+            }
     return true;
 }
 
@@ -94,10 +103,12 @@ void CompareSession::send(const QString& prompt, quint64 seed) {
     const QStringList paths = models();
     for (int i = 0; i < columnCount(); ++i) {
         Column& c = *m_columns[size_t(i)];
-        const quint64 memory = c.result.metrics.memoryBytes;
+        const quint64 memory = c.result.metrics.plannedMemoryBytes;
+        const int shares = c.result.sharesWeightsWith;
         c.result = ColumnResult();
         c.result.modelPath = paths[i];
-        c.result.metrics.memoryBytes = memory;
+        c.result.metrics.plannedMemoryBytes = memory;
+        c.result.sharesWeightsWith = shares;
         c.result.seed = seed;
         c.started = false;
         c.result.remote = c.remote;
@@ -123,7 +134,7 @@ void CompareSession::startWaiting() {
         if (c->started && !c->remote &&
             (c->result.state == ColumnState::Loading || c->result.state == ColumnState::Thinking ||
              c->result.state == ColumnState::Answering)) {
-            used += c->result.metrics.memoryBytes;
+            used += c->result.metrics.plannedMemoryBytes;
             ++running;
         }
     // Those that fit next to the running ones start now, in column order; the first waiting
@@ -132,7 +143,7 @@ void CompareSession::startWaiting() {
     for (int i = 0; i < columnCount(); ++i) {
         const Column& c = *m_columns[size_t(i)];
         if (c.result.state != ColumnState::WaitingForMemory) continue;
-        const quint64 need = c.result.metrics.memoryBytes;
+        const quint64 need = c.result.metrics.plannedMemoryBytes;
         if (budget == 0 || used + need <= budget || (running == 0 && starting.isEmpty())) {
             starting.append(i);
             used += need;
@@ -145,9 +156,9 @@ void CompareSession::startWaiting() {
     const QVector<int> split = splitThreads(total, running + int(starting.size()));
     for (int k = 0; k < starting.size(); ++k) {
         Column& c = *m_columns[size_t(starting[k])];
-        const quint64 memory = c.result.metrics.memoryBytes;
+        const quint64 memory = c.result.metrics.plannedMemoryBytes;
         c.result.metrics = ColumnMetrics();
-        c.result.metrics.memoryBytes = memory;
+        c.result.metrics.plannedMemoryBytes = memory;
         rwb::app::GenerationSettings s = m_settings;
         s.modelPath = c.result.modelPath;
         s.seed = qint64(m_seed);
@@ -306,7 +317,16 @@ void CompareSession::onStats(int i, quint64 tag, const rwb::app::StreamStats& s)
     m.thinkingTokens = s.thinkingTokens;
     m.answerTokens = s.answerTokens;
     if (s.thinkingSeconds > 0) m.thinkingSeconds = s.thinkingSeconds;
+    takeMemory(m, s);
     emit columnMetricsChanged(i);
+}
+
+void CompareSession::takeMemory(ColumnMetrics& m, const rwb::app::StreamStats& s) {
+    m.vramBytes = qMax(m.vramBytes, s.vramBytes);
+    if (s.peakMemoryBytes <= m.peakMemoryBytes) return;
+    m.peakMemoryBytes = s.peakMemoryBytes;
+    m.peakWeightsBytes = s.peakWeightsBytes;
+    m.peakSessionBytes = s.peakSessionBytes;
 }
 
 void CompareSession::onFinished(int i, quint64 tag, const rwb::app::GenerationOutcome& o) {
@@ -329,6 +349,7 @@ void CompareSession::onFinished(int i, quint64 tag, const rwb::app::GenerationOu
     if (answerSeconds > 0 && m.answerTokens > 0)
         m.answerTokensPerSecond = m.answerTokens / answerSeconds;
     m.promptTokens = o.stats.promptTokens;
+    takeMemory(m, o.stats);
     if (c.remote) m.cost = c.endpoint.cost(m.promptTokens, m.thinkingTokens + m.answerTokens);
     m.extractedAnswer = QString::fromStdString(rwb::eval::extract_answer(r.answer.toStdString()));
     setState(i, o.end == rwb::app::GenerationEnd::Complete      ? ColumnState::Finished

@@ -5,8 +5,10 @@
 // running columns finish. Each column can be stopped alone; send() again with a new seed
 // re-asks all of them. Per column it measures what the metrics table shows: time to first
 // token and to first answer token, thinking time and tokens, answer tokens, tokens per second
-// for each phase, the model's memory (estimated: file + KV cache + buffers) and the final
-// answer (\boxed{} or last number), and whether the answers agree.
+// for each phase, the model's peak memory (measured by its worker: the weights' pages in RAM plus
+// the session's KV cache pages and buffers) and the final answer (\boxed{} or last number), and
+// whether the answers agree. Scheduling decides before anything is loaded, so it uses an
+// estimate (file + KV cache for the whole context + buffers), kept beside the measured figure.
 //
 // A column can also be a remote endpoint ("remote:<endpoint id>", as saved by
 // RemoteEndpointList in the default QSettings): it streams through RemoteTurn/RemoteChatClient
@@ -46,7 +48,14 @@ struct ColumnMetrics {
     qint64 answerTokens = 0;
     double thinkingTokensPerSecond = 0;
     double answerTokensPerSecond = 0;
-    quint64 memoryBytes = 0; // estimated peak of the model: file + KV cache + buffers
+    // Planned: the estimate the memory scheduling uses (estimateModelBytes), known before loading.
+    quint64 plannedMemoryBytes = 0;
+    // Measured during the run (0 until the first sample): the largest weights + session seen,
+    // and its parts at that moment. Weights are the model's, shared by every session on it.
+    quint64 peakMemoryBytes = 0;
+    quint64 peakWeightsBytes = 0;
+    quint64 peakSessionBytes = 0;
+    quint64 vramBytes = 0;   // weights and buffers on the GPU (not in the peak)
     QString extractedAnswer; // "" = none yet
     qint64 promptTokens = 0;
     double cost = -1; // remote columns: tokens at the endpoint's prices; -1 = not priced
@@ -61,6 +70,9 @@ struct ColumnResult {
     quint64 seed = 0;
     bool remote = false; // a "remote:<id>" endpoint
     int threads = 0;     // local columns: the CPU threads its worker was given (0: not started)
+    // Local columns: the first other column running the same model file (its weights are
+    // mapped once and counted in both peaks); -1: none.
+    int sharesWeightsWith = -1;
 };
 
 class CompareSession : public QObject {
@@ -123,6 +135,7 @@ private:
     void onDelta(int i, quint64 tag, const QString& thinking, const QString& answer);
     void onStats(int i, quint64 tag, const rwb::app::StreamStats& stats);
     void onFinished(int i, quint64 tag, const rwb::app::GenerationOutcome& outcome);
+    static void takeMemory(ColumnMetrics& m, const rwb::app::StreamStats& s); // keeps the peak
 
     std::vector<std::unique_ptr<Column>> m_columns;
     rwb::app::GenerationSettings m_settings;

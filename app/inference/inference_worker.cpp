@@ -184,6 +184,21 @@ void InferenceWorker::generate(GenerationRequest request) {
     rwb::TokenId lastId = -1;
     const quint64 tag = request.tag;
     const bool autoWrapUp = request.settings.autoWrapUp;
+    stats.vramBytes = m_model->memory().vram_bytes;
+    // Measured memory: a page-table walk over the mapping and the KV cache, cheap but not free
+    // for a model of many GB, so at most every 200 ms (and once at the end, `force`).
+    QElapsedTimer sinceSample;
+    const auto sampleMemory = [&](bool force) {
+        if (!force && sinceSample.isValid() && sinceSample.elapsed() < 200) return;
+        sinceSample.start();
+        const quint64 weights = m_model->resident_weight_bytes();
+        const quint64 session = m_session->resident_bytes();
+        if (weights + session >= stats.peakMemoryBytes) {
+            stats.peakMemoryBytes = weights + session;
+            stats.peakWeightsBytes = weights;
+            stats.peakSessionBytes = session;
+        }
+    };
 
     const auto sendBatch = [&](TextDelta d) {
         if (d.isEmpty()) return;
@@ -191,6 +206,7 @@ void InferenceWorker::generate(GenerationRequest request) {
                                     ? double(stats.thinkingTokens + stats.answerTokens) * 1e9 /
                                           double(sinceFirst.nsecsElapsed())
                                     : 0;
+        sampleMemory(false);
         emit delta(tag, d.thinking, d.answer);
         emit statsUpdated(tag, stats);
         if (!thoughtEnded && loop.add(d.thinking)) {
@@ -290,6 +306,7 @@ void InferenceWorker::generate(GenerationRequest request) {
                          st.stop == rwb::StopReason::Callback || m_cancelled.load();
     outcome.end = stopped ? GenerationEnd::Interrupted : GenerationEnd::Complete;
     if (stopped) outcome.finishReason = QStringLiteral("cancelled");
+    sampleMemory(true);
     emit statsUpdated(tag, stats);
     emit finished(tag, outcome);
 }

@@ -23,6 +23,15 @@ struct StreamStats {
     double thinkingSeconds = 0;    // first token to "</think>" (0 while no thought ended)
     double tokensPerSecond = 0;    // generated tokens / seconds since the first token
     bool thinking = false;         // the model is still in its thought
+    // Measured memory (local models; 0 for remote ones), sampled on the worker's thread a few
+    // times a second and at the end: the largest weights + session seen in this generation and
+    // its two parts at that moment. Weights: the model file's pages in RAM plus the engine's
+    // float copies (shared by every session on the model); session: the KV cache pages written
+    // plus the buffers. vramBytes: the model's weights and buffers on the GPU, if any.
+    quint64 peakMemoryBytes = 0;
+    quint64 peakWeightsBytes = 0;
+    quint64 peakSessionBytes = 0;
+    quint64 vramBytes = 0;
 };
 
 // What the worker is asked to do: continue `history` (the visible path, ending with the user

@@ -38,6 +38,31 @@ QString displayName(const QString& path) {
 QString number(double v, int decimals) {
     return v < 0 ? QStringLiteral("–") : QString::number(v, 'f', decimals);
 }
+
+QString mib(quint64 bytes) {
+    return QString::number(double(bytes) / (1 << 20), 'f', 1);
+}
+
+// The peak memory cell's tooltip: what was measured, against the plan the scheduling used.
+QString memoryToolTip(const rwb::compare::ColumnResult& r) {
+    const auto& m = r.metrics;
+    if (r.remote) return QObject::tr("Remote endpoint: no local memory");
+    QString tip = m.peakMemoryBytes == 0
+                      ? QObject::tr("Not measured yet")
+                      : QObject::tr("Measured: weights resident %1 MiB + session %2 MiB")
+                            .arg(mib(m.peakWeightsBytes), mib(m.peakSessionBytes));
+    tip += QObject::tr("; planned %1 MiB (the estimate used to schedule the models)")
+               .arg(mib(m.plannedMemoryBytes));
+    if (m.vramBytes > 0) tip += QObject::tr("; on the GPU %1 MiB").arg(mib(m.vramBytes));
+    if (r.sharesWeightsWith >= 0)
+        tip += QObject::tr("\nThe weights are shared with column %1 (same model file, mapped "
+                           "once): they are counted in both peaks.")
+                   .arg(r.sharesWeightsWith + 1);
+    else
+        tip += QObject::tr("\nThe weights are shared by every session on this model file "
+                           "(mapped once).");
+    return tip;
+}
 } // namespace
 
 CompareView::CompareView(QWidget* parent)
@@ -86,7 +111,10 @@ CompareView::CompareView(QWidget* parent)
     m_metrics->setHorizontalHeaderLabels(
         {tr("Model"), tr("State"), tr("TTFT ms"), tr("First answer ms"), tr("Thinking s"),
          tr("Thinking tokens"), tr("Answer tokens"), tr("Thinking tok/s"), tr("Answer tok/s"),
-         tr("Memory MiB (est.)"), tr("Final answer"), tr("Agree")});
+         tr("Peak memory MiB"), tr("Final answer"), tr("Agree")});
+    m_metrics->horizontalHeaderItem(Memory)->setToolTip(
+        tr("Measured while the model runs: the model's weights in RAM plus its session's KV cache "
+           "and buffers, at their largest"));
     m_metrics->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_metrics->setEditTriggers(QAbstractItemView::NoEditTriggers);
     auto* diffHost = new QWidget(splitter);
@@ -242,7 +270,9 @@ void CompareView::updateMetrics(int column) {
     set(AnswerTokens, QString::number(m.answerTokens));
     set(ThinkTps, number(m.thinkingTokensPerSecond, 1));
     set(AnswerTps, number(m.answerTokensPerSecond, 1));
-    set(Memory, QString::number(double(m.memoryBytes) / (1 << 20), 'f', 1));
+    set(Memory, m.peakMemoryBytes > 0 ? mib(m.peakMemoryBytes) : QStringLiteral("–"));
+    if (QTableWidgetItem* item = m_metrics->item(column, Memory))
+        item->setToolTip(memoryToolTip(r));
     set(FinalAnswer, m.extractedAnswer);
     const bool agree = m_session->answersAgree();
     for (int i = 0; i < m_metrics->rowCount(); ++i)
