@@ -2,7 +2,6 @@
 #include "compare/memory_plan.h"
 
 #include "rwb/fit.h"
-#include "rwb/model.h"
 
 #include <QFileInfo>
 #include <QThread>
@@ -10,17 +9,13 @@
 namespace rwb::compare {
 
 quint64 estimateModelBytes(const QString& path, int n_ctx) {
-    const QFileInfo info(path);
-    if (!info.isFile()) return 0;
-    // The KV cache per token needs the model's shape; loading maps the file without reading
-    // the weights, so this is cheap. Working buffers: a fixed allowance.
-    quint64 kv = 0;
-    rwb::ModelOptions options;
-    options.load_tokenizer = false;
-    if (auto model = rwb::Model::load(path.toStdString(), options))
-        kv = (*model)->kv_bytes_per_token() * quint64(qMax(0, n_ctx));
-    constexpr quint64 kBuffers = 32ull << 20;
-    return quint64(info.size()) + kv + kBuffers;
+    if (!QFileInfo(path).isFile()) return 0;
+    const auto footprint = rwb::footprint_from_gguf(path.toStdString());
+    if (!footprint) return 0;
+    rwb::MemoryOptions options;
+    options.n_ctx = qMax<int64_t>(1, n_ctx);
+    if (footprint->n_ctx_train > 0) options.n_ctx = qMin(options.n_ctx, footprint->n_ctx_train);
+    return rwb::estimate_memory(*footprint, options).total();
 }
 
 quint64 availableMemoryBytes() {

@@ -8,8 +8,12 @@
 
 namespace rwb::compare {
 
-// Bytes a model needs while it runs: its file (mapped weights) plus its KV cache for `n_ctx`
-// tokens plus working buffers. Reads only the file's size and header; 0 if it cannot be read.
+// Bytes a model will need while it runs, planned before it is loaded (the scheduling must decide
+// first): the engine's term-by-term estimate (rwb::estimate_memory, docs/model-fit.md: weights,
+// metadata, float copies, tokenizer, KV cache for `n_ctx` tokens (clamped to the model's own
+// context, as the worker does), compute buffers). Reads only the file's header and tensor
+// table; 0 if it cannot be read. What a model really took is measured while it runs
+// (ColumnMetrics::peakMemoryBytes).
 quint64 estimateModelBytes(const QString& path, int n_ctx);
 
 // Memory the machine can give now (MemAvailable of /proc/meminfo; 0 if unknown).

@@ -92,7 +92,10 @@ private slots:
             QVERIFY(m.peakWeightsBytes <= file + (1u << 20)); // + the float copies of norms
             QVERIFY(m.peakSessionBytes > 0);
             QVERIFY(m.peakMemoryBytes != m.plannedMemoryBytes);
-            QVERIFY(m.peakMemoryBytes < m.plannedMemoryBytes); // no 32 MiB allowance, no full KV
+            // Below the plan (it reserves the whole context's KV cache and full buffers) and
+            // far from the old estimate, file + KV + a 32 MiB allowance.
+            QVERIFY(m.peakMemoryBytes < m.plannedMemoryBytes);
+            QVERIFY(m.peakMemoryBytes < file + (32u << 20));
             if (i > 0)
                 QVERIFY(m.peakMemoryBytes > view.session()->column(i - 1).metrics.peakMemoryBytes);
             QTableWidgetItem* memory = t->item(i, CompareView::Memory);
