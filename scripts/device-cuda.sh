@@ -1,41 +1,79 @@
 #!/bin/bash
 # Runs the CUDA backend's checks and benchmarks on the GPU machine, writing logs to $OUT.
-# Expects .device/bin (rwb, librwb_cuda.so, tst_cuda_backend built for sm_90 on the dev machine;
+# Expects .device/bin (rwb, librwb_cuda.so, tst_cuda_backend, bench_cuda_ops built for sm_90 on the dev machine;
 # the GPU machine has no Qt and no PCRE2/nlohmann headers to build them) and .device/reference
-# (a subset of tests/data/reference). Usage: scripts/device-cuda.sh [test|bench|all]
+# (a subset of tests/data/reference). Usage: scripts/device-cuda.sh [test|ops|bench|all]
+# RWB_BENCH_SHAPES (default "1.5b 7b") and RWB_BENCH_TYPES pick the rwb bench files.
 set -u
 what=${1:-all}
 OUT=${OUT:-/tmp/rwb-device-out}
 mkdir -p "$OUT"
 B=$PWD/.device/bin
+# The binaries may travel packed (.device/bin.tar.xz) to stay under the 64 MiB upload limit.
+[ -d "$B" ] || { [ -f .device/bin.tar.xz ] && tar xJf .device/bin.tar.xz -C .device; }
 # Debian libraries the GPU machine's image lacks (ICU 72, cpp-httplib, brotli), packed small.
 mkdir -p /tmp/rwb-lib && tar xJf .device/libs.tar.xz -C /tmp/rwb-lib
 export LD_LIBRARY_PATH=/tmp/rwb-lib${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
 export RWB_CUDA_MODULE=$B/librwb_cuda.so
 export RWB_REFERENCE_DIR=$PWD/.device/reference
 { nvidia-smi; ldd "$B/rwb" "$B/librwb_cuda.so"; } >"$OUT/env.txt" 2>&1
-if [ "$what" != bench ]; then
+if [ "$what" = all ] || [ "$what" = test ]; then
   timeout 240 "$B/tst_cuda_backend" >"$OUT/test.log" 2>&1
-  echo "tst_cuda_backend rc=$?" | tee -a "$OUT/test.log"
+  rc=$?
+  echo "tst_cuda_backend rc=$rc" | tee -a "$OUT/test.log"
+  if [ $rc != 0 ]; then # which mat-vec kernel is at fault?
+    RWB_CUDA_MATVEC=warp timeout 240 "$B/tst_cuda_backend" >"$OUT/test-warp.log" 2>&1
+    echo "tst_cuda_backend with RWB_CUDA_MATVEC=warp rc=$?" | tee -a "$OUT/test.log"
+  fi
   grep -c PASS "$OUT/test.log"; grep FAIL "$OUT/test.log" | head -20
 fi
-if [ "$what" != test ]; then
+if [ "$what" = all ] || [ "$what" = ops ]; then
+  timeout 120 "$B/bench_cuda_ops" --shape all --types f16,q8_0,q4_k,q6_k >"$OUT/ops.log" 2>&1
+  # The global-memory mat-vec for comparison (RWB_CUDA_MATVEC=warp).
+  RWB_CUDA_MATVEC=warp timeout 60 "$B/bench_cuda_ops" --shape 1.5b --types f16,q4_k --ctx 128 \
+    >"$OUT/ops-warp.log" 2>&1
+  cat "$OUT/ops.log" "$OUT/ops-warp.log"
+fi
+if [ "$what" = all ] || [ "$what" = bench ]; then
+  for shape in ${RWB_BENCH_SHAPES:-1.5b 7b}; do
   for t in ${RWB_BENCH_TYPES:-q4_k_m q8_0 f16}; do
-    m=/tmp/r1-1.5b-$t.gguf
-    [ -f "$m" ] || timeout 200 "$B/rwb" synth --like r1-qwen-1.5b --type "$t" -o "$m" -q -t 16
-    echo "== $t ($(date -u +%FT%TZ))" >>"$OUT/bench.log"
+    m=/tmp/r1-$shape-$t.gguf
+    [ -f "$m" ] || timeout 200 "$B/rwb" synth --like r1-qwen-$shape --type "$t" -o "$m" -q -t 16
+    echo "== $shape $t ($(date -u +%FT%TZ))" >>"$OUT/bench.log"
     timeout 120 "$B/rwb" bench -m "$m" --backend cuda -p 512 -n 128 -r 3 >>"$OUT/bench.log" 2>&1
     if [ "$t" = q4_k_m ]; then
-      echo "-- without CUDA graphs" >>"$OUT/bench.log"
-      RWB_CUDA_NO_GRAPHS=1 timeout 60 "$B/rwb" bench -m "$m" --backend cuda -p 0 -n 128 -r 3 \
-        >>"$OUT/bench.log" 2>&1
+      echo "-- RWB_CUDA_MATVEC=warp" >>"$OUT/bench.log"
+      RWB_CUDA_MATVEC=warp timeout 60 "$B/rwb" bench -m "$m" --backend cuda -p 0 -n 128 -r 3 >>"$OUT/bench.log" 2>&1
       for s in 2 3; do
         timeout 60 "$B/rwb" bench -m "$m" --backend cuda -p 0 -n 128 -r 3 --sessions $s \
           >>"$OUT/bench.log" 2>&1
       done
-      timeout 60 "$B/rwb" bench -m "$m" --backend cuda --gpu-layers 14 -p 512 -n 32 -r 2 \
-        >>"$OUT/bench.log" 2>&1
+      if [ "$shape" = 7b ]; then
+        # Half the layers on the GPU: same top-1 as all on the GPU, and faster than the CPU alone.
+        timeout 90 "$B/rwb" bench -m "$m" --backend cuda --gpu-layers 14 -p 512 -n 32 -r 2 >>"$OUT/bench.log" 2>&1
+        timeout 120 "$B/rwb" bench -m "$m" --backend cpu -t 16 -p 64 -n 16 -r 1 >>"$OUT/bench.log" 2>&1
+        toks=$(seq 100 53 3500 | head -64 | tr '\n' ' ')
+        timeout 60 "$B/rwb" logits -m "$m" --tokens "$toks" --all --backend cuda -o /tmp/full.f32 &&
+          timeout 90 "$B/rwb" logits -m "$m" --tokens "$toks" --all --backend cuda --gpu-layers 14 -o /tmp/half.f32 &&
+          timeout 120 "$B/rwb" logits -m "$m" --tokens "$toks" --all -t 16 -o /tmp/cpu.f32 &&
+          python3 -c "
+import numpy as np
+load = lambda f: np.fromfile(f, np.float32).reshape(64, -1)
+a = load('/tmp/full.f32')
+top2 = np.sort(a, 1)[:, -2:]
+for name, f in (('--gpu-layers 14', '/tmp/half.f32'), ('CPU alone', '/tmp/cpu.f32')):
+    b = load(f)
+    err = np.abs(a - b).max(1)
+    clear = (top2[:, 1] - top2[:, 0]) > 2 * err  # rows whose top-1 margin exceeds the difference
+    same = a.argmax(1) == b.argmax(1)
+    print('7B Q4_K_M', name, 'vs all layers on the GPU: top-1 agrees on', int(same.sum()), 'of 64 rows,',
+          int(same[clear].sum()), 'of', int(clear.sum()), 'rows whose margin exceeds twice the difference; relative L2',
+          float(np.linalg.norm(a - b) / np.linalg.norm(a)))
+" >>"$OUT/bench.log" 2>&1
+      fi
     fi
+    [ "$shape" = 7b ] && rm -f "$m" # disk: the 7B files are large
+  done
   done
   cat "$OUT/bench.log"
 fi

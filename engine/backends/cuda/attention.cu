@@ -1,8 +1,9 @@
 // Attention over F16 KV caches with an online softmax. One block per (head, row, split): the
-// four warps walk the split's positions (one position per warp at a time, a lane holding
-// head_dim / 32 dimensions), then merge their running (max, sum, accumulator). With more than one
-// split (flash-decoding, for long caches and few rows) each block writes its partial result and
-// a second kernel combines the splits, so a single decode row still fills the GPU.
+// four warps walk the split's positions four at a time (a lane holding head_dim / 32 dimensions;
+// the four positions' loads and warp sums are independent, so they overlap instead of paying the
+// memory latency once per position), then merge their running (max, sum, accumulator). With more
+// than one split (flash-decoding, for long caches and few rows) each block writes its partial
+// result and a second kernel combines the splits, so a single decode row still fills the GPU.
 #include "kernels.h"
 
 #include <cfloat>
@@ -11,7 +12,32 @@ namespace rwb::cuda {
 namespace {
 
 constexpr int kWarps = 4;
+constexpr int kGroup = 4;          // positions a warp works on at once
 constexpr int kMaxDimsPerLane = 8; // head_dim up to 256
+
+// DPL consecutive F16 values -> floats, in one load where the width allows.
+template <int DPL>
+__device__ __forceinline__ void load_halves(const __half* p, float out[DPL]) {
+    if constexpr (DPL == 1) {
+        out[0] = __half2float(*p);
+    } else if constexpr (DPL == 2) {
+        const float2 f = __half22float2(*reinterpret_cast<const __half2*>(p));
+        out[0] = f.x, out[1] = f.y;
+    } else if constexpr (DPL == 4) {
+        const uint2 w = *reinterpret_cast<const uint2*>(p);
+        const float2 a = __half22float2(*reinterpret_cast<const __half2*>(&w.x));
+        const float2 b = __half22float2(*reinterpret_cast<const __half2*>(&w.y));
+        out[0] = a.x, out[1] = a.y, out[2] = b.x, out[3] = b.y;
+    } else {
+        const uint4 w = *reinterpret_cast<const uint4*>(p);
+        const uint32_t words[4] = {w.x, w.y, w.z, w.w};
+#pragma unroll
+        for (int k = 0; k < 4; ++k) {
+            const float2 f = __half22float2(*reinterpret_cast<const __half2*>(&words[k]));
+            out[2 * k] = f.x, out[2 * k + 1] = f.y;
+        }
+    }
+}
 
 template <int DPL>
 __global__ void __launch_bounds__(32 * kWarps)
@@ -35,18 +61,39 @@ __global__ void __launch_bounds__(32 * kWarps)
 #pragma unroll
     for (int d = 0; d < DPL; ++d) qv[d] = qr[d] * a.scale, acc[d] = 0.f;
     float m = -FLT_MAX, l = 0.f;
-    for (int p = p0 + warp; p < p1; p += kWarps) {
-        const __half* kp = K + int64_t(p) * hd + lane * DPL;
-        float s = 0.f;
+    for (int p = p0 + warp * kGroup; p < p1; p += kWarps * kGroup) {
+        // All K and V loads of the group first, so they are in flight together.
+        float s[kGroup], vv[kGroup][DPL];
 #pragma unroll
-        for (int d = 0; d < DPL; ++d) s += qv[d] * __half2float(kp[d]);
-        s = warp_sum(s);
-        const float mn = fmaxf(m, s);
-        const float corr = __expf(m - mn), w = __expf(s - mn);
-        l = l * corr + w;
-        const __half* vp = V + int64_t(p) * hd + lane * DPL;
+        for (int g = 0; g < kGroup; ++g) {
+            s[g] = 0.f;
+            if (p + g < p1) {
+                float kv[DPL];
+                load_halves<DPL>(K + int64_t(p + g) * hd + lane * DPL, kv);
+                load_halves<DPL>(V + int64_t(p + g) * hd + lane * DPL, vv[g]);
 #pragma unroll
-        for (int d = 0; d < DPL; ++d) acc[d] = acc[d] * corr + w * __half2float(vp[d]);
+                for (int d = 0; d < DPL; ++d) s[g] += qv[d] * kv[d];
+            }
+        }
+        float mn = m;
+#pragma unroll
+        for (int g = 0; g < kGroup; ++g) {
+            s[g] = warp_sum(s[g]);
+            if (p + g < p1) mn = fmaxf(mn, s[g]);
+        }
+        const float corr = __expf(m - mn);
+        l *= corr;
+#pragma unroll
+        for (int d = 0; d < DPL; ++d) acc[d] *= corr;
+#pragma unroll
+        for (int g = 0; g < kGroup; ++g) {
+            if (p + g < p1) {
+                const float w = __expf(s[g] - mn);
+                l += w;
+#pragma unroll
+                for (int d = 0; d < DPL; ++d) acc[d] += w * vv[g][d];
+            }
+        }
         m = mn;
     }
     // Merge the warps: shared holds each warp's m, l and accumulator.

@@ -252,6 +252,7 @@ DevModel* create_model(const rwb_cuda_model_desc& d, rwb_cuda_progress_fn progre
         delete m;
         return nullptr;
     }
+    matvec_prepare(); // before any decode step is captured as a graph
     // Not shared with anyone yet: no lock needed.
     if (!m->ensure_scratch(std::max<int64_t>(d.plan_max_batch, 1), err)) {
         delete m;

@@ -43,8 +43,7 @@ struct Scratch {
     RowKv* row_kv = nullptr;
 };
 
-// Most flash-decoding splits per (row, head), and rows of logits computed per output step.
-constexpr int kMaxSplits = 32;
+// Rows of logits computed per output step.
 constexpr int64_t kLogitRowsPerStep = 64;
 
 class DevModel {

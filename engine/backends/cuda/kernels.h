@@ -20,6 +20,8 @@ constexpr int kMaxMatvecRows = 8;
 // Y[m][r] (+)= sum_k W[r][k] X[m][k] (+ bias[r]) for m < n <= kMaxMatvecRows.
 void matvec(const DevMatrix& W, const float* X, int n, int64_t ldx, float* Y, int64_t ldy,
             const float* bias, bool accumulate, cudaStream_t s);
+// Sets the mat-vec kernels' shared-memory limits; call once per process before capturing graphs.
+void matvec_prepare();
 // out: rows [r0, r0 + nr) of W as F16 (row-major, cols per row).
 void dequantize_f16(const DevMatrix& W, int64_t r0, int64_t nr, __half* out, cudaStream_t s);
 bool type_supported(uint32_t type);
@@ -44,6 +46,12 @@ struct RopeArgs {
 // k, v into the rows' KV caches (F16).
 void rope_kv_store(float* q, float* k, const float* v, const RowKv* rows, int n, const RopeArgs& a,
                    cudaStream_t s);
+
+// Most flash-decoding splits per (row, head) (a power of two), and the positions one split should
+// walk at most before the decode step doubles its split count (kept small: a split's four warps
+// walk their positions one after another, so short splits keep the step latency low).
+constexpr int kMaxSplits = 128;
+constexpr int64_t kPositionsPerSplit = 32;
 
 struct AttentionArgs {
     int64_t n_head, n_head_kv, head_dim, layer;

@@ -7,14 +7,15 @@ namespace rwb::cuda {
 namespace {
 
 constexpr int kThreads = 128;
+constexpr int kMaxHalf = 128; // n_rot up to 256 (head_dim is at most 256)
 
-__device__ void rotate(float* x, int64_t heads, int64_t hd, int64_t half, int neox, int pos,
-                       const double* inv_freq) {
+// cos and sin of the row's angle for each rotated pair, computed once per block (in double, as on
+// the CPU) and shared by every head of q and k.
+__device__ void rotate(float* x, int64_t heads, int64_t hd, int64_t half, int neox, const float* cs,
+                       const float* sn) {
     for (int64_t t = threadIdx.x; t < heads * half; t += kThreads) {
         const int64_t h = t / half, i = t % half;
-        double sn, cs;
-        sincos(double(pos) * inv_freq[i], &sn, &cs);
-        const float c = float(cs), s = float(sn);
+        const float c = cs[i], s = sn[i];
         float* v = x + h * hd;
         float* a = neox ? v + i : v + 2 * i;
         float* b = neox ? v + i + half : v + 2 * i + 1;
@@ -30,11 +31,19 @@ __global__ void __launch_bounds__(kThreads)
     const int row = blockIdx.x;
     const RowKv r = rows[row];
     const int64_t qd = a.n_head * a.head_dim, kd = a.n_head_kv * a.head_dim;
+    const int64_t half = a.n_rot / 2;
+    __shared__ float cs[kMaxHalf], sn[kMaxHalf];
+    for (int64_t i = threadIdx.x; i < half; i += kThreads) {
+        double dsn, dcs;
+        sincos(double(r.pos) * a.inv_freq[i], &dsn, &dcs);
+        cs[i] = float(dcs), sn[i] = float(dsn);
+    }
+    __syncthreads();
     float* qr = q + row * qd;
     float* kr = k + row * kd;
     const float* vr = v + row * kd;
-    rotate(qr, a.n_head, a.head_dim, a.n_rot / 2, a.neox, r.pos, a.inv_freq);
-    rotate(kr, a.n_head_kv, a.head_dim, a.n_rot / 2, a.neox, r.pos, a.inv_freq);
+    rotate(qr, a.n_head, a.head_dim, half, a.neox, cs, sn);
+    rotate(kr, a.n_head_kv, a.head_dim, half, a.neox, cs, sn);
     __syncthreads();
     for (int64_t t = threadIdx.x; t < kd; t += kThreads) {
         const int64_t h = t / a.head_dim, d = t % a.head_dim;

@@ -1,0 +1,292 @@
+// bench_cuda_ops: every decode op of the CUDA backend at the real shapes of R1-Distill-Qwen-1.5B
+// and -7B, timed on the device: time per call, GB/s of the bytes the op must read, and that as a
+// share of the device-to-device copy bandwidth measured in the same run. Each op is captured 64
+// times into a CUDA graph (as the decode step is) over rotating copies of its weights that
+// together exceed the L2 cache, so every call reads from memory as in a real decode step.
+//
+// usage: bench_cuda_ops [--shape 1.5b|7b|all] [--types f16,bf16,q8_0,q4_0,q4_k,q5_k,q6_k]
+//                       [--ctx 128,1024,4096,16384]
+#include "backends/cuda/kernels.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+using namespace rwb::cuda;
+
+namespace {
+
+struct ModelShape {
+    const char* name;
+    int64_t embd, ff, heads, kv_heads, head_dim, vocab, layers;
+};
+const ModelShape kShapes[] = {
+    {"1.5b", 1536, 8960, 12, 2, 128, 151936, 28},
+    {"7b", 3584, 18944, 28, 4, 128, 152064, 28},
+};
+
+struct TypeInfo {
+    const char* name;
+    uint32_t id;
+    int block_elems, block_bytes;
+};
+const TypeInfo kTypes[] = {
+    {"f16", kF16, 1, 2},       {"bf16", kBF16, 1, 2},     {"q8_0", kQ8_0, 32, 34},
+    {"q4_0", kQ4_0, 32, 18},   {"q4_k", kQ4_K, 256, 144}, {"q5_k", kQ5_K, 256, 176},
+    {"q6_k", kQ6_K, 256, 210},
+};
+
+bool ok(cudaError_t e, const char* what) {
+    if (e == cudaSuccess) return true;
+    std::fprintf(stderr, "bench_cuda_ops: %s: %s\n", what, cudaGetErrorString(e));
+    return false;
+}
+
+__global__ void fill_kernel(uint32_t* p, int64_t words, uint32_t seed) {
+    for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < words;
+         i += int64_t(gridDim.x) * blockDim.x) {
+        uint32_t x = uint32_t(i) * 2654435761u ^ seed;
+        x ^= x >> 15, x *= 2246822519u, x ^= x >> 13;
+        // Keep halves and floats finite and small: clear the top exponent bits of each half.
+        p[i] = x & 0x3bff3bffu;
+    }
+}
+
+void fill(void* p, uint64_t bytes, uint32_t seed) {
+    fill_kernel<<<1024, 256>>>(static_cast<uint32_t*>(p), int64_t(bytes / 4), seed);
+}
+
+// Seconds per call of `op`, captured `reps` times into one graph and replayed.
+template <class Op>
+double time_op(cudaStream_t s, int reps, Op op) {
+    cudaGraph_t g = nullptr;
+    cudaGraphExec_t exec = nullptr;
+    cudaStreamBeginCapture(s, cudaStreamCaptureModeThreadLocal);
+    for (int i = 0; i < reps; ++i) op(i);
+    if (!ok(cudaStreamEndCapture(s, &g), "capture") ||
+        !ok(cudaGraphInstantiate(&exec, g, 0), "instantiate"))
+        return -1;
+    cudaEvent_t a, b;
+    cudaEventCreate(&a);
+    cudaEventCreate(&b);
+    cudaGraphLaunch(exec, s); // warm-up
+    std::vector<float> ms;
+    for (int t = 0; t < 5; ++t) {
+        cudaEventRecord(a, s);
+        cudaGraphLaunch(exec, s);
+        cudaEventRecord(b, s);
+        cudaEventSynchronize(b);
+        float m = 0;
+        cudaEventElapsedTime(&m, a, b);
+        ms.push_back(m);
+    }
+    std::sort(ms.begin(), ms.end());
+    cudaEventDestroy(a);
+    cudaEventDestroy(b);
+    cudaGraphExecDestroy(exec);
+    cudaGraphDestroy(g);
+    return ms[ms.size() / 2] / 1e3 / reps; // median
+}
+
+__global__ void copy_kernel(const float4* __restrict__ a, float4* __restrict__ b, int64_t n) {
+    for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n;
+         i += int64_t(gridDim.x) * blockDim.x)
+        b[i] = a[i];
+}
+
+// Device-to-device copy bandwidth (bytes read + written per second): the better of the copy
+// engines (cudaMemcpyAsync) and a plain copy kernel; on the H200 the kernel is the faster.
+double copy_bandwidth(cudaStream_t s, double& by_memcpy, double& by_kernel) {
+    const uint64_t bytes = 2ull << 30;
+    void *a = nullptr, *b = nullptr;
+    if (!ok(cudaMalloc(&a, bytes), "malloc") || !ok(cudaMalloc(&b, bytes), "malloc")) return 0;
+    fill(a, bytes, 1);
+    const double t1 =
+        time_op(s, 8, [&](int) { cudaMemcpyAsync(b, a, bytes, cudaMemcpyDeviceToDevice, s); });
+    const double t2 = time_op(s, 8, [&](int) {
+        copy_kernel<<<132 * 16, 256, 0, s>>>(static_cast<const float4*>(a), static_cast<float4*>(b),
+                                             int64_t(bytes / 16));
+    });
+    cudaFree(a);
+    cudaFree(b);
+    by_memcpy = 2.0 * double(bytes) / t1;
+    by_kernel = 2.0 * double(bytes) / t2;
+    return std::max(by_memcpy, by_kernel);
+}
+
+void row(const char* op, const char* shape, double t, double bytes, double copy_bw) {
+    const double gbs = bytes / t / 1e9;
+    std::printf("%-28s %-22s %9.2f us %8.0f GB/s %5.0f%%\n", op, shape, t * 1e6, gbs,
+                100.0 * bytes / t / copy_bw);
+}
+
+struct Args {
+    std::vector<std::string> shapes{"1.5b", "7b"};
+    std::vector<std::string> types{"f16", "q8_0", "q4_k", "q6_k"};
+    std::vector<int> ctx{128, 1024, 4096, 16384};
+};
+
+std::vector<std::string> split(const char* s) {
+    std::vector<std::string> out;
+    std::string cur;
+    for (const char* p = s;; ++p) {
+        if (*p == ',' || *p == 0) {
+            if (!cur.empty()) out.push_back(cur);
+            cur.clear();
+            if (!*p) break;
+        } else {
+            cur += *p;
+        }
+    }
+    return out;
+}
+
+void bench_matvecs(const ModelShape& m, const TypeInfo& t, cudaStream_t s, double copy_bw,
+                   const float* x, float* y) {
+    struct Mat {
+        const char* name;
+        int64_t rows, cols;
+    };
+    const int64_t kv = m.kv_heads * m.head_dim;
+    const Mat mats[] = {{"attn_q", m.embd, m.embd}, {"attn_k", kv, m.embd},
+                        {"attn_v", kv, m.embd},     {"attn_output", m.embd, m.embd},
+                        {"ffn_gate", m.ff, m.embd}, {"ffn_up", m.ff, m.embd},
+                        {"ffn_down", m.embd, m.ff}, {"output", m.vocab, m.embd}};
+    double layer_s = 0, layer_bytes = 0;
+    for (const Mat& mat : mats) {
+        if (mat.cols % t.block_elems) continue;
+        const int64_t row_bytes = mat.cols / t.block_elems * t.block_bytes;
+        const int64_t stride = (row_bytes + 15) / 16 * 16;
+        const uint64_t bytes = uint64_t(stride) * uint64_t(mat.rows);
+        // Enough copies to defeat the 50 MB L2: at least 256 MB in all, at most 16 copies.
+        const int copies = int(std::clamp<uint64_t>((256ull << 20) / bytes + 1, 2, 16));
+        uint8_t* w = nullptr;
+        if (!ok(cudaMalloc(&w, bytes * copies), "malloc weights")) return;
+        fill(w, bytes * copies, 7);
+        const double sec = time_op(s, 64, [&](int i) {
+            DevMatrix d{t.id, w + bytes * uint64_t(i % copies), mat.rows, mat.cols, stride};
+            matvec(d, x, 1, mat.cols, y, mat.rows, nullptr, false, s);
+        });
+        cudaFree(w);
+        char op[64], shape[64];
+        std::snprintf(op, sizeof op, "matvec %s %s", t.name, mat.name);
+        std::snprintf(shape, sizeof shape, "%lld x %lld", (long long)mat.rows, (long long)mat.cols);
+        row(op, shape, sec, double(bytes), copy_bw);
+        if (std::strcmp(mat.name, "output") != 0) layer_s += sec, layer_bytes += double(bytes);
+    }
+    char op[64];
+    std::snprintf(op, sizeof op, "matvecs of one layer %s", t.name);
+    row(op, "sum of the seven", layer_s, layer_bytes, copy_bw);
+}
+
+void bench_other(const ModelShape& m, const Args& a, cudaStream_t s, double copy_bw) {
+    const int64_t qd = m.heads * m.head_dim, kd = m.kv_heads * m.head_dim;
+    const int max_ctx = *std::max_element(a.ctx.begin(), a.ctx.end());
+    float *x, *w, *out, *q, *k, *v, *att, *partial;
+    double* inv_freq;
+    __half *kc, *vc;
+    RowKv* rows;
+    ok(cudaMalloc(&x, m.ff * 4), "malloc");
+    ok(cudaMalloc(&w, m.ff * 4), "malloc");
+    ok(cudaMalloc(&out, m.ff * 4), "malloc");
+    ok(cudaMalloc(&q, qd * 4), "malloc");
+    ok(cudaMalloc(&k, kd * 4), "malloc");
+    ok(cudaMalloc(&v, kd * 4), "malloc");
+    ok(cudaMalloc(&att, qd * 4), "malloc");
+    ok(cudaMalloc(&partial, uint64_t(m.heads) * kMaxSplits * (m.head_dim + 2) * 4), "malloc");
+    ok(cudaMalloc(&inv_freq, m.head_dim * 8), "malloc");
+    ok(cudaMalloc(&kc, uint64_t(kd) * max_ctx * 2), "malloc");
+    ok(cudaMalloc(&vc, uint64_t(kd) * max_ctx * 2), "malloc");
+    ok(cudaMalloc(&rows, sizeof(RowKv)), "malloc");
+    fill(x, m.ff * 4, 3), fill(w, m.ff * 4, 4), fill(q, qd * 4, 5), fill(k, kd * 4, 6);
+    fill(v, kd * 4, 8), fill(kc, uint64_t(kd) * max_ctx * 2, 9),
+        fill(vc, uint64_t(kd) * max_ctx * 2, 10);
+    std::vector<double> freq(size_t(m.head_dim / 2));
+    for (size_t i = 0; i < freq.size(); ++i)
+        freq[i] = std::pow(10000.0, -2.0 * double(i) / double(m.head_dim));
+    cudaMemcpy(inv_freq, freq.data(), freq.size() * 8, cudaMemcpyHostToDevice);
+    char shape[64];
+
+    std::snprintf(shape, sizeof shape, "1 x %lld", (long long)m.embd);
+    row("rms_norm", shape, time_op(s, 64, [&](int) { rms_norm(x, w, out, 1, m.embd, 1e-6f, s); }),
+        double(m.embd) * 12, copy_bw);
+    std::snprintf(shape, sizeof shape, "1 x %lld", (long long)m.ff);
+    row("swiglu", shape, time_op(s, 64, [&](int) { swiglu(out, x, m.ff, s); }), double(m.ff) * 12,
+        copy_bw);
+
+    for (int ctx : a.ctx) {
+        RowKv r{kc, vc, ctx - 1, max_ctx};
+        cudaMemcpy(rows, &r, sizeof r, cudaMemcpyHostToDevice);
+        std::snprintf(shape, sizeof shape, "pos %d", ctx - 1);
+        RopeArgs ra{m.heads, m.kv_heads, m.head_dim, m.head_dim, 1, inv_freq, 0};
+        if (ctx == a.ctx.front())
+            row("rope + kv write", shape,
+                time_op(s, 64, [&](int) { rope_kv_store(q, k, v, rows, 1, ra, s); }),
+                double(qd + 2 * kd) * 4 + double(kd) * 4, copy_bw);
+        int splits = 1;
+        while (splits < kMaxSplits && int64_t(splits) * kPositionsPerSplit < ctx) splits *= 2;
+        AttentionArgs aa{m.heads, m.kv_heads, m.head_dim, 0, 0.088f, splits, partial};
+        const double t = time_op(s, 64, [&](int) { attention(q, rows, 1, att, aa, s); });
+        char op[64];
+        std::snprintf(op, sizeof op, "attention (%d splits)", splits);
+        row(op, shape, t, double(ctx) * double(kd) * 4, copy_bw);
+    }
+    for (void* p : {(void*)x, (void*)w, (void*)out, (void*)q, (void*)k, (void*)v, (void*)att,
+                    (void*)partial, (void*)inv_freq, (void*)kc, (void*)vc, (void*)rows})
+        cudaFree(p);
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Args a;
+    for (int i = 1; i < argc; ++i) {
+        const std::string arg = argv[i];
+        if (i + 1 < argc && arg == "--shape") {
+            const std::string v = argv[++i];
+            a.shapes = v == "all" ? std::vector<std::string>{"1.5b", "7b"} : split(v.c_str());
+        } else if (i + 1 < argc && arg == "--types") {
+            a.types = split(argv[++i]);
+        } else if (i + 1 < argc && arg == "--ctx") {
+            a.ctx.clear();
+            for (const std::string& c : split(argv[++i]))
+                a.ctx.push_back(std::max(1, std::atoi(c.c_str())));
+        } else {
+            std::fprintf(stderr,
+                         "usage: bench_cuda_ops [--shape 1.5b|7b|all] [--types f16,q8_0,...] "
+                         "[--ctx 128,1024,...]\n");
+            return 2;
+        }
+    }
+    int dev = 0;
+    cudaDeviceProp prop{};
+    if (!ok(cudaGetDevice(&dev), "no CUDA device") ||
+        !ok(cudaGetDeviceProperties(&prop, dev), "device"))
+        return 1;
+    matvec_prepare();
+    cudaStream_t s;
+    cudaStreamCreateWithFlags(&s, cudaStreamNonBlocking);
+    double by_memcpy = 0, by_kernel = 0;
+    const double copy_bw = copy_bandwidth(s, by_memcpy, by_kernel);
+    std::printf("device %s, L2 %d MiB; device-to-device copy (read + write) %.0f GB/s by "
+                "cudaMemcpy, %.0f GB/s by a copy kernel; shares below are of %.0f GB/s\n",
+                prop.name, prop.l2CacheSize >> 20, by_memcpy / 1e9, by_kernel / 1e9, copy_bw / 1e9);
+    std::printf("%-28s %-22s %12s %13s %6s\n", "op", "shape", "time", "bandwidth", "share");
+    float *x, *y;
+    ok(cudaMalloc(&x, 32768 * 4), "malloc");
+    ok(cudaMalloc(&y, 160000 * 4), "malloc");
+    fill(x, 32768 * 4, 2);
+    for (const ModelShape& m : kShapes) {
+        if (std::find(a.shapes.begin(), a.shapes.end(), m.name) == a.shapes.end()) continue;
+        std::printf("== R1-Distill-Qwen-%s shape\n", m.name);
+        for (const std::string& tn : a.types)
+            for (const TypeInfo& t : kTypes)
+                if (tn == t.name) bench_matvecs(m, t, s, copy_bw, x, y);
+        bench_other(m, a, s, copy_bw);
+    }
+    return ok(cudaDeviceSynchronize(), "run") ? 0 : 1;
+}
