@@ -293,6 +293,9 @@ void CompareView::showDiff(int left, int right) {
     if (left < 0 || right < 0 || left >= m_session->columnCount() ||
         right >= m_session->columnCount())
         return;
+    // The pickers show the pair on display, also when a caller chose it.
+    m_diffLeft->setCurrentIndex(left);
+    m_diffRight->setCurrentIndex(right);
     const auto& a = m_session->column(left);
     const auto& b = m_session->column(right);
     m_diff->setThoughts(displayName(a.modelPath), a.thinking, displayName(b.modelPath), b.thinking);
