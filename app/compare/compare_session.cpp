@@ -6,6 +6,7 @@
 #include "rwb/eval_grading.h"
 
 #include <QRandomGenerator>
+#include <QSet>
 #include <QSettings>
 
 namespace rwb::compare {
@@ -58,8 +59,9 @@ bool CompareSession::setModels(const QStringList& modelPaths) {
             m_columns.push_back(std::move(c));
             continue;
         }
-        c->result.metrics.plannedMemoryBytes =
-            estimateModelBytes(modelPaths[i], m_settings.contextLength);
+        const PlannedMemory plan = planModelMemory(modelPaths[i], m_settings.contextLength);
+        c->result.metrics.plannedMemoryBytes = plan.total();
+        c->result.metrics.plannedSessionBytes = plan.session;
         c->thread = std::make_unique<rwb::app::InferenceThread>();
         auto* w = c->thread->worker();
         connect(
@@ -103,11 +105,12 @@ void CompareSession::send(const QString& prompt, quint64 seed) {
     const QStringList paths = models();
     for (int i = 0; i < columnCount(); ++i) {
         Column& c = *m_columns[size_t(i)];
-        const quint64 memory = c.result.metrics.plannedMemoryBytes;
+        const ColumnMetrics plan = c.result.metrics;
         const int shares = c.result.sharesWeightsWith;
         c.result = ColumnResult();
         c.result.modelPath = paths[i];
-        c.result.metrics.plannedMemoryBytes = memory;
+        c.result.metrics.plannedMemoryBytes = plan.plannedMemoryBytes;
+        c.result.metrics.plannedSessionBytes = plan.plannedSessionBytes;
         c.result.sharesWeightsWith = shares;
         c.result.seed = seed;
         c.started = false;
@@ -130,11 +133,19 @@ void CompareSession::startWaiting() {
     const quint64 budget = m_memoryBudget ? m_memoryBudget : availableMemoryBytes();
     quint64 used = 0;
     int running = 0;
+    // A model file counts once however many columns run it (the ModelCache shares it); each
+    // further column adds its session.
+    QSet<QString> loaded;
+    const auto need = [&loaded](const Column& c) {
+        const ColumnMetrics& m = c.result.metrics;
+        return loaded.contains(c.result.modelPath) ? m.plannedSessionBytes : m.plannedMemoryBytes;
+    };
     for (const auto& c : m_columns)
         if (c->started && !c->remote &&
             (c->result.state == ColumnState::Loading || c->result.state == ColumnState::Thinking ||
              c->result.state == ColumnState::Answering)) {
-            used += c->result.metrics.plannedMemoryBytes;
+            used += need(*c);
+            loaded.insert(c->result.modelPath);
             ++running;
         }
     // Those that fit next to the running ones start now, in column order; the first waiting
@@ -143,10 +154,11 @@ void CompareSession::startWaiting() {
     for (int i = 0; i < columnCount(); ++i) {
         const Column& c = *m_columns[size_t(i)];
         if (c.result.state != ColumnState::WaitingForMemory) continue;
-        const quint64 need = c.result.metrics.plannedMemoryBytes;
-        if (budget == 0 || used + need <= budget || (running == 0 && starting.isEmpty())) {
+        const quint64 bytes = need(c);
+        if (budget == 0 || used + bytes <= budget || (running == 0 && starting.isEmpty())) {
             starting.append(i);
-            used += need;
+            used += bytes;
+            loaded.insert(c.result.modelPath);
         }
     }
     if (starting.isEmpty()) return;
@@ -156,9 +168,10 @@ void CompareSession::startWaiting() {
     const QVector<int> split = splitThreads(total, running + int(starting.size()));
     for (int k = 0; k < starting.size(); ++k) {
         Column& c = *m_columns[size_t(starting[k])];
-        const quint64 memory = c.result.metrics.plannedMemoryBytes;
+        const ColumnMetrics plan = c.result.metrics;
         c.result.metrics = ColumnMetrics();
-        c.result.metrics.plannedMemoryBytes = memory;
+        c.result.metrics.plannedMemoryBytes = plan.plannedMemoryBytes;
+        c.result.metrics.plannedSessionBytes = plan.plannedSessionBytes;
         rwb::app::GenerationSettings s = m_settings;
         s.modelPath = c.result.modelPath;
         s.seed = qint64(m_seed);

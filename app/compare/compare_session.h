@@ -49,7 +49,9 @@ struct ColumnMetrics {
     double thinkingTokensPerSecond = 0;
     double answerTokensPerSecond = 0;
     // Planned: the estimate the memory scheduling uses (estimateModelBytes), known before loading.
+    // A column whose model file another running column has loaded needs only the session part.
     quint64 plannedMemoryBytes = 0;
+    quint64 plannedSessionBytes = 0;
     // Measured during the run (0 until the first sample): the largest weights + session seen,
     // and its parts at that moment. Weights are the model's, shared by every session on it.
     quint64 peakMemoryBytes = 0;

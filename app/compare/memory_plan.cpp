@@ -8,14 +8,24 @@
 
 namespace rwb::compare {
 
-quint64 estimateModelBytes(const QString& path, int n_ctx) {
-    if (!QFileInfo(path).isFile()) return 0;
+PlannedMemory planModelMemory(const QString& path, int n_ctx) {
+    if (!QFileInfo(path).isFile()) return {};
     const auto footprint = rwb::footprint_from_gguf(path.toStdString());
-    if (!footprint) return 0;
+    if (!footprint) return {};
     rwb::MemoryOptions options;
     options.n_ctx = qMax<int64_t>(1, n_ctx);
     if (footprint->n_ctx_train > 0) options.n_ctx = qMin(options.n_ctx, footprint->n_ctx_train);
-    return rwb::estimate_memory(*footprint, options).total();
+    const rwb::MemoryEstimate e = rwb::estimate_memory(*footprint, options);
+    // The engine's runtime constant (code pages, stacks) goes with the session: each column's
+    // worker has its own threads.
+    PlannedMemory p;
+    p.session = e.kv_cache + e.compute + e.runtime;
+    p.model = e.total() - p.session;
+    return p;
+}
+
+quint64 estimateModelBytes(const QString& path, int n_ctx) {
+    return planModelMemory(path, n_ctx).total();
 }
 
 quint64 availableMemoryBytes() {

@@ -16,6 +16,16 @@ namespace rwb::compare {
 // (ColumnMetrics::peakMemoryBytes).
 quint64 estimateModelBytes(const QString& path, int n_ctx);
 
+// The same estimate split by owner: the model's part (weights, metadata, float copies,
+// tokenizer), loaded once and shared by every session on the file, and one session's part (KV
+// cache and compute buffers). Both 0 if the file cannot be read.
+struct PlannedMemory {
+    quint64 model = 0;
+    quint64 session = 0;
+    quint64 total() const { return model + session; }
+};
+PlannedMemory planModelMemory(const QString& path, int n_ctx);
+
 // Memory the machine can give now (MemAvailable of /proc/meminfo; 0 if unknown).
 quint64 availableMemoryBytes();
 

@@ -185,9 +185,18 @@ private slots:
         auto s = settings();
         s.maxTokens = 20;
         view.session()->setSettings(s);
+        // Room for the model once and two sessions: the second column needs no second copy of
+        // the weights, so both start at once.
+        const auto plan = rwb::compare::planModelMemory(demoModels()[1], s.contextLength);
+        QVERIFY(plan.model >= quint64(QFileInfo(demoModels()[1]).size()));
+        QVERIFY(plan.session > 0);
+        QCOMPARE(plan.total(), rwb::compare::estimateModelBytes(demoModels()[1], s.contextLength));
+        view.session()->setMemoryBudget(plan.model + 2 * plan.session);
         view.promptEdit()->setText("What is 3 + 4?");
         QSignalSpy done(view.session(), &rwb::compare::CompareSession::allFinished);
         QVERIFY(view.send(3));
+        QCOMPARE(view.columns()[0]->stateText(), QString("loading"));
+        QCOMPARE(view.columns()[1]->stateText(), QString("loading"));
         QVERIFY(done.wait(60000));
         const auto& a = view.session()->column(0);
         const auto& b = view.session()->column(1);
@@ -199,6 +208,27 @@ private slots:
         QCOMPARE(a.metrics.peakWeightsBytes, b.metrics.peakWeightsBytes);
         const QString tip = view.metricsTable()->item(0, CompareView::Memory)->toolTip();
         QVERIFY2(tip.contains("shared with column 2"), qPrintable(tip));
+    }
+
+    void different_models_in_the_same_budget_wait() {
+        // The same budget as above with two different files: the second one waits.
+        CompareView view;
+        view.show();
+        view.setAvailableModels(demoModels());
+        view.selectModels({demoModels()[1], demoModels()[0]});
+        auto s = settings();
+        s.maxTokens = 20;
+        view.session()->setSettings(s);
+        const auto plan = rwb::compare::planModelMemory(demoModels()[1], s.contextLength);
+        const auto other = rwb::compare::planModelMemory(demoModels()[0], s.contextLength);
+        QVERIFY(other.total() > plan.session); // the small model's weights do not fit in
+        view.session()->setMemoryBudget(plan.model + 2 * plan.session);
+        view.promptEdit()->setText("What is 3 + 4?");
+        QSignalSpy done(view.session(), &rwb::compare::CompareSession::allFinished);
+        QVERIFY(view.send(3));
+        QCOMPARE(view.columns()[1]->stateText(), QString("waiting for memory"));
+        QVERIFY(done.wait(60000));
+        QCOMPARE(view.session()->column(1).state, ColumnState::Finished);
     }
 
     void cpu_threads_box_splits_between_local_columns() {
