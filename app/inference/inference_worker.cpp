@@ -185,14 +185,19 @@ void InferenceWorker::generate(GenerationRequest request) {
     const quint64 tag = request.tag;
     const bool autoWrapUp = request.settings.autoWrapUp;
     stats.vramBytes = m_model->memory().vram_bytes;
-    // Measured memory: a page-table walk over the mapping and the KV cache, cheap but not free
-    // for a model of many GB, so at most every 200 ms (and once at the end, `force`).
+    // Measured memory: a page-table walk over the mapping and the KV cache. Cheap for a small
+    // model, tens of ms for one of many GB, so it takes at most 1% of the generation's time
+    // (every 200 ms, or 100 times its own cost if that is longer), and once at the end (`force`).
     QElapsedTimer sinceSample;
+    qint64 sampleCostNs = 0;
     const auto sampleMemory = [&](bool force) {
-        if (!force && sinceSample.isValid() && sinceSample.elapsed() < 200) return;
+        if (!force && sinceSample.isValid() &&
+            sinceSample.nsecsElapsed() < std::max<qint64>(200'000'000, 100 * sampleCostNs))
+            return;
         sinceSample.start();
         const quint64 weights = m_model->resident_weight_bytes();
         const quint64 session = m_session->resident_bytes();
+        sampleCostNs = sinceSample.nsecsElapsed();
         if (weights + session >= stats.peakMemoryBytes) {
             stats.peakMemoryBytes = weights + session;
             stats.peakWeightsBytes = weights;

@@ -94,8 +94,8 @@ public:
     // Bytes of F16 KV cache one token of context takes.
     uint64_t kv_bytes_per_token() const;
 
-    // The weights' memory now; walks the mapping's page table (about 1 byte per 4 KiB page, no
-    // allocation), so it is cheap enough to sample a few times a second. Thread-safe.
+    // The weights' memory now. Asks the kernel about every page of the mapping (no allocation;
+    // a few ms per GiB mapped), so sample it now and then, not per token. Thread-safe.
     ModelMemory memory() const;
     // memory().resident_bytes + memory().heap_bytes: the RAM the weights take now.
     uint64_t resident_weight_bytes() const;
