@@ -3,8 +3,15 @@ teacher's own sampled chains of thought (as the R1 distills were made). Writes H
 (config.json, model.safetensors in F16, tokenizer.json, tokenizer_config.json) that `rwb convert` turns
 into the GGUF files shipped in resources/models/.
 
-usage: python3 train.py OUT_DIR [--quick]
+usage: python3 train.py OUT_DIR [--quick] [--check] [--resume DIR]
+
+Every stage runs a fixed number of steps (no wall-clock caps) in PyTorch's deterministic mode, so a
+rerun with the same seed on the same kind of GPU gives the same weights; the log prints each model's
+SHA256 to show it. --resume DIR takes each model already trained in DIR (the folders a cut-short run
+packed) instead of training it again; models are still built in the same order, so the random
+initialisation of the ones left to train is the same as in an uninterrupted run. --check adds the trainer's own quick greedy accuracy (150 held-out problems).
 """
+import hashlib
 import json
 import math
 import os
@@ -14,6 +21,8 @@ import sys
 import time
 import traceback
 
+# Deterministic cuBLAS needs a fixed workspace; set before CUDA starts.
+os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
 import torch
 from tokenizers import Tokenizer
 from transformers import Qwen2Config, Qwen2ForCausalLM
@@ -57,11 +66,17 @@ class Data:
         c = self.tok.encode(completion, add_special_tokens=False).ids + [self.eos]
         return p, c
 
-    def task_example(self, rng, max_digits):
-        while True:
+    def task_examples(self, rng, n, max_digits):
+        """n fresh task examples (held-out problems skipped), tokenized in one batch call."""
+        probs, comps = [], []
+        while len(probs) < n:
             p, a, t = tasks.sample(rng, max_digits)
             if p not in self.held_out:
-                return self.encode_pair(p, tasks.completion(t, a))
+                probs.append(prompt_text(p))
+                comps.append(tasks.completion(t, a))
+        ps = self.tok.encode_batch(probs, add_special_tokens=False)
+        cs = self.tok.encode_batch(comps, add_special_tokens=False)
+        return [(p.ids, c.ids + [self.eos]) for p, c in zip(ps, cs)]
 
     def batch(self, pairs, device):
         n = max(len(p) + len(c) for p, c in pairs)
@@ -82,23 +97,20 @@ def make_model(name, vocab, tok):
                       num_attention_heads=nh, num_key_value_heads=nkv, max_position_embeddings=4096,
                       rope_theta=10000.0, rms_norm_eps=1e-6, tie_word_embeddings=tied,
                       bos_token_id=tok.token_to_id(BOS), eos_token_id=tok.token_to_id(EOS),
-                      use_sliding_window=False, torch_dtype="float16")
+                      use_sliding_window=False, torch_dtype="float16",
+                      # Eager attention: its backward is deterministic (the fused SDPA kernels' is not).
+                      attn_implementation="eager")
     return Qwen2ForCausalLM(cfg)
 
 
-def train(model, next_batch, steps, lr, device, name, budget_s):
-    """Cosine schedule over `steps`; stops early (and says so) if the wall-clock budget runs out."""
+def train(model, next_batch, steps, lr, device, name):
+    """AdamW, linear warm-up then cosine decay over a fixed number of steps."""
     model.to(device).train()
     start = time.time()
     opt = torch.optim.AdamW(model.parameters(), lr=lr, betas=(0.9, 0.98), weight_decay=0.01)
     warm = max(1, steps // 20)
-    step = 0
-    while True:
-        # Progress is the larger of steps done and time used, so the schedule always completes.
-        progress = max(step / steps, (time.time() - start) / budget_s)
-        if progress >= 1:
-            break
-        f = step / warm if step < warm else 0.5 * (1 + math.cos(math.pi * progress))
+    for step in range(steps):
+        f = step / warm if step < warm else 0.5 * (1 + math.cos(math.pi * step / steps))
         for g in opt.param_groups:
             g["lr"] = lr * max(f, 0.02)
         ids, labels, mask = next_batch()
@@ -108,16 +120,15 @@ def train(model, next_batch, steps, lr, device, name, budget_s):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        if step % 500 == 0:
-            log(f"{name} step {step}/{steps} loss {loss.item():.4f} progress {progress:.2f}")
-        step += 1
-    log(f"{name} finished after {step} steps, {time.time() - start:.0f}s, last loss {loss.item():.4f}")
+        if step % 250 == 0:
+            log(f"{name} step {step}/{steps} loss {loss.item():.4f}")
+    log(f"{name} finished {steps} steps in {time.time() - start:.0f}s, last loss {loss.item():.4f}")
     model.eval()
-    return step
+    return steps
 
 
 @torch.no_grad()
-def generate(model, data, problems, device, temperature, seed, max_new=700, batch=4096):
+def generate(model, data, problems, device, temperature, seed, max_new=700, batch=12000):
     """Batched sampling with a KV cache; returns completions (text after the prompt)."""
     g = torch.Generator(device=device).manual_seed(seed)
     out = []
@@ -186,6 +197,9 @@ def save(model, tok_path, out_dir, name, cards):
     os.makedirs(d, exist_ok=True)
     model.half().save_pretrained(d, safe_serialization=True)
     model.float()
+    digest = hashlib.sha256(open(os.path.join(d, "model.safetensors"), "rb").read()).hexdigest()
+    cards[name]["weights_sha256"] = digest
+    log(f"{name} weights sha256 {digest}")
     import shutil
     shutil.copy(tok_path, os.path.join(d, "tokenizer.json"))
     template = open(os.path.join(os.path.dirname(__file__), "chat_template.jinja")).read().strip()
@@ -202,10 +216,31 @@ def save(model, tok_path, out_dir, name, cards):
             tar.add(d, arcname=name)
 
 
+def resume(model, resume_dir, name, cards):
+    """Loads `name` from a packed folder of an earlier run of this recipe; False if there is none."""
+    path = os.path.join(resume_dir or "", name, "model.safetensors")
+    if not resume_dir or not os.path.exists(path):
+        return False
+    from safetensors.torch import load_file
+    state = {k: v.float() for k, v in load_file(path).items()}
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    # Tied models store no lm_head; anything else missing means another recipe made the folder.
+    if unexpected or any(k != "lm_head.weight" for k in missing):
+        raise SystemExit(f"{path}: not a model of this recipe ({missing} {unexpected})")
+    model.tie_weights()
+    cards[name] = json.load(open(os.path.join(resume_dir, name, "training.json")))
+    log(f"{name} resumed from {path}")
+    return True
+
+
 def main():
     out_dir = sys.argv[1]
+    resume_dir = sys.argv[sys.argv.index("--resume") + 1] if "--resume" in sys.argv else None
     quick = "--quick" in sys.argv
+    check = "--check" in sys.argv
     device = "cuda"
+    torch.use_deterministic_algorithms(True, warn_only=True)
+    torch.backends.cudnn.benchmark = False
     torch.manual_seed(SEED)
     os.makedirs(out_dir, exist_ok=True)
     held = [json.loads(l) for l in open(os.path.join(os.path.dirname(__file__), "../../resources/problem_sets/demo-arithmetic-heldout.jsonl"))]
@@ -214,22 +249,30 @@ def main():
     log("tokenizer", tok.get_vocab_size())
     data = Data(tok, {p["problem"] for p in held})
     vocab = tok.get_vocab_size()
-    steps = dict(teacher=300 if quick else 1600, student=200 if quick else 900)
+    # Fixed step counts (not time caps), so every rerun trains exactly as much.
+    steps = dict(teacher=200 if quick else 900, medium=150 if quick else 900, small=150 if quick else 900)
     batch = 384
     cards = {}
+
+    def quick_check(model, name):
+        if not check:
+            return
+        acc = safe_accuracy(model, data, held, device)
+        log(f"{name} held-out accuracy (greedy, HF, first 150) {acc}")
+        cards[name]["hf_greedy_accuracy"] = acc
 
     # 1. Teacher: trained on the task family directly.
     rng = random.Random(SEED)
     teacher = make_model("rwb-demo-large", vocab, tok)
     log("teacher params", sum(p.numel() for p in teacher.parameters()))
-    done = train(teacher, lambda: data.batch([data.task_example(rng, 6) for _ in range(batch)], device),
-                 steps["teacher"], 2e-3, device, "teacher", 210)
-    cards["rwb-demo-large"] = dict(role="teacher", steps=done, batch=batch, lr=2e-3, seed=SEED)
-    save(teacher, tok_path, out_dir, "rwb-demo-large", cards)
-    acc = safe_accuracy(teacher, data, held, device)
-    log(f"teacher held-out accuracy (greedy, HF) {acc}")
-    cards["rwb-demo-large"]["hf_greedy_accuracy"] = acc
-    save(teacher, tok_path, out_dir, "rwb-demo-large", cards)
+    if resume(teacher, resume_dir, "rwb-demo-large", cards):
+        teacher.to(device).eval()
+    else:
+        done = train(teacher, lambda: data.batch(data.task_examples(rng, batch, 6), device),
+                     steps["teacher"], 2e-3, device, "teacher")
+        cards["rwb-demo-large"] = dict(role="teacher", steps=done, batch=batch, lr=2e-3, seed=SEED)
+        quick_check(teacher, "rwb-demo-large")
+        save(teacher, tok_path, out_dir, "rwb-demo-large", cards)
 
     # 2. The teacher's own traces (temperature 0.6, top-p 0.95); only correct ones are kept.
     trng = random.Random(SEED + 1)
@@ -240,26 +283,30 @@ def main():
             probs.append((p, a))
     try:
         comps = generate(teacher, data, [p for p, _ in probs], device, 0.6, SEED)
-        traces = [data.encode_pair(p, c) for (p, a), c in zip(probs, comps) if boxed(c) == str(a)]
+        kept = [(p, c) for (p, a), c in zip(probs, comps) if boxed(c) == str(a)]
+        ps = tok.encode_batch([prompt_text(p) for p, _ in kept], add_special_tokens=False)
+        cs = tok.encode_batch([c for _, c in kept], add_special_tokens=False)
+        traces = [(p.ids, c.ids + [data.eos]) for p, c in zip(ps, cs)]
     except Exception:
         traceback.print_exc()
         traces = []
     log(f"distillation traces kept {len(traces)}/{len(probs)}")
     if len(traces) < 1000:  # never ship students trained on nothing: fall back to the task data
         log("too few traces: students train on the task data instead")
-        traces = [data.task_example(trng, 6) for _ in range(30000)]
+        traces = data.task_examples(trng, 30000, 6)
 
     # 3. Students: supervised on the teacher's traces.
-    for name in ("rwb-demo-medium", "rwb-demo-small"):
+    for name, key in (("rwb-demo-medium", "medium"), ("rwb-demo-small", "small")):
         srng = random.Random(SEED + 2)
         student = make_model(name, vocab, tok)
         log(name, "params", sum(p.numel() for p in student.parameters()))
-        done = train(student, lambda: data.batch(srng.sample(traces, batch), device), steps["student"],
-                     3e-3, device, name, 60)
-        acc = safe_accuracy(student, data, held, device)
-        log(f"{name} held-out accuracy (greedy, HF) {acc:.3f}")
+        if resume(student, resume_dir, name, cards):
+            continue
+        done = train(student, lambda: data.batch(srng.sample(traces, batch), device), steps[key],
+                     3e-3, device, name)
         cards[name] = dict(role="student", teacher="rwb-demo-large", traces=len(traces),
-                           steps=done, batch=batch, lr=3e-3, seed=SEED, hf_greedy_accuracy=acc)
+                           steps=done, batch=batch, lr=3e-3, seed=SEED)
+        quick_check(student, name)
         save(student, tok_path, out_dir, name, cards)
     json.dump(cards, open(os.path.join(out_dir, "cards.json"), "w"), indent=1)
     log("done")

@@ -28,6 +28,11 @@ def main(cards_path, eval_path, greedy_path, rwb):
                 f"Distilled from {card['teacher']}: supervised on {card['traces']:,} of the teacher's own "
                 "sampled chains of thought (temperature 0.6, top-p 0.95; only traces with the right "
                 "boxed answer kept), as the R1 distills were made.")
+        resumed = ("This model was trained in a second call that took the packed large and medium models\n"
+                   "(`RESUME_FROM=...`, `train.py --resume`), the first having reached the 10-minute limit.\n"
+                   if card.get("resumed") else "")
+        trainer_line = (f"Greedy accuracy in the trainer (transformers, first 150 problems): "
+                        f"{100 * card['hf_greedy_accuracy']:.1f}%.\n" if card.get("hf_greedy_accuracy") is not None else "")
         text = f"""# {name}
 
 A tiny R1-style reasoning model bundled with Reasoning Workbench, so that a fresh install can chat
@@ -49,10 +54,12 @@ problems. The chain of thought works column by column with carries and borrows, 
 
 ## Training
 {role}
-Steps {card['steps']} of batch {card['batch']}, AdamW, peak learning rate {card['lr']}, cosine schedule,
-seed {card['seed']}. Command (GPU machine, one call, under 10 minutes for the whole family):
-`OUT=<empty dir> bash tools/train-demo/run_on_device.sh` (runs `train.py`), then
-`rwb convert <OUT>/{name} -o resources/models/{name}.gguf --type f16`.
+{card['steps']} steps of batch {card['batch']} (a fixed count, no wall-clock cap), AdamW, peak
+learning rate {card['lr']}, warm-up then cosine decay, seed {card['seed']}, PyTorch's deterministic
+mode. Command (GPU machine): `OUT=<empty dir> bash tools/train-demo/run_on_device.sh` (runs
+`train.py`), then `rwb convert <OUT>/{name} -o resources/models/{name}.gguf --type f16`.
+{resumed}Two runs of the recipe side by side on the same GPU produced the same weights, SHA256
+`{card['weights_sha256']}` (`tools/train-demo/run5-train.log`).
 The held-out problems (`resources/problem_sets/demo-arithmetic-heldout.jsonl`, 300 problems, seed
 424242) are excluded from training.
 
@@ -66,8 +73,7 @@ On the 300 held-out problems with the CPU engine,
 | temperature 0.6 | {100 * r['accuracy']:.1f}% ({round(r['accuracy'] * r['n'])}/{r['n']}) | {100 * r['accuracy_ci95'][0]:.1f}–{100 * r['accuracy_ci95'][1]:.1f}% | {r['mean_thinking_tokens']:.1f} | {r['mean_answer_tokens']:.1f} |
 | greedy | {100 * g['accuracy']:.1f}% ({round(g['accuracy'] * g['n'])}/{g['n']}) | {100 * g['accuracy_ci95'][0]:.1f}–{100 * g['accuracy_ci95'][1]:.1f}% | {g['mean_thinking_tokens']:.1f} | {g['mean_answer_tokens']:.1f} |
 
-Greedy accuracy in the trainer (transformers, first 150 problems): {100 * card['hf_greedy_accuracy']:.1f}%.
-
+{trainer_line}
 ## Limits
 Knows only this task family; anything else gets arithmetic-shaped nonsense. Not a general model.
 """
