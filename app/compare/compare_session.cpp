@@ -59,11 +59,20 @@ bool CompareSession::setModels(const QStringList& modelPaths) {
             m_columns.push_back(std::move(c));
             continue;
         }
-        const PlannedMemory plan = planModelMemory(modelPaths[i], m_settings.contextLength);
-        c->result.metrics.plannedMemoryBytes = plan.total();
-        c->result.metrics.plannedSessionBytes = plan.session;
+        c->plan = planModelMemory(modelPaths[i], m_settings.contextLength);
+        c->result.metrics.plannedMemoryBytes = c->plan.total();
+        c->result.metrics.plannedSessionBytes = c->plan.session;
+        c->result.backend = m_settings.backend;
+        c->result.gpuLayers = m_settings.gpuLayers;
         c->thread = std::make_unique<rwb::app::InferenceThread>();
         auto* w = c->thread->worker();
+        connect(w, &rwb::app::InferenceWorker::backendNotice, this,
+                [this, i](quint64 tag, const QString& notice) {
+                    Column& col = *m_columns[size_t(i)];
+                    if (tag != col.tag) return;
+                    col.notice = col.result.backendNotice = notice;
+                    emit columnMetricsChanged(i);
+                });
         connect(
             w, &rwb::app::InferenceWorker::delta, this,
             [this, i](quint64 tag, const QString& t, const QString& a) { onDelta(i, tag, t, a); });
@@ -81,15 +90,31 @@ bool CompareSession::setModels(const QStringList& modelPaths) {
                 });
         m_columns.push_back(std::move(c));
     }
-    // The ModelCache gives columns of one file the same loaded model (same settings for all).
-    for (int i = 0; i < columnCount(); ++i)
-        for (int j = 0; j < columnCount(); ++j)
-            if (j != i && !m_columns[size_t(i)]->remote &&
-                m_columns[size_t(j)]->result.modelPath == m_columns[size_t(i)]->result.modelPath) {
-                m_columns[size_t(i)]->result.sharesWeightsWith = j;
+    updateSharing();
+    return true;
+}
+
+void CompareSession::setColumnBackend(int i, rwb::app::Backend backend, int gpuLayers) {
+    if (i < 0 || i >= columnCount() || m_columns[size_t(i)]->remote) return;
+    m_columns[size_t(i)]->result.backend = backend;
+    m_columns[size_t(i)]->result.gpuLayers = gpuLayers;
+    updateSharing();
+}
+
+void CompareSession::updateSharing() {
+    // The ModelCache gives columns of one file, backend and GPU layers the same loaded model.
+    for (int i = 0; i < columnCount(); ++i) {
+        ColumnResult& a = m_columns[size_t(i)]->result;
+        a.sharesWeightsWith = -1;
+        for (int j = 0; j < columnCount() && !a.remote; ++j) {
+            const ColumnResult& b = m_columns[size_t(j)]->result;
+            if (j != i && b.modelPath == a.modelPath && b.backend == a.backend &&
+                (a.backend == rwb::app::Backend::Cpu || b.gpuLayers == a.gpuLayers)) {
+                a.sharesWeightsWith = j;
                 break;
             }
-    return true;
+        }
+    }
 }
 
 QStringList CompareSession::models() const {
@@ -107,8 +132,12 @@ void CompareSession::send(const QString& prompt, quint64 seed) {
         Column& c = *m_columns[size_t(i)];
         const ColumnMetrics plan = c.result.metrics;
         const int shares = c.result.sharesWeightsWith;
+        const rwb::app::Backend backend = c.result.backend;
+        const int gpuLayers = c.result.gpuLayers;
         c.result = ColumnResult();
         c.result.modelPath = paths[i];
+        c.result.backend = backend;
+        c.result.gpuLayers = gpuLayers;
         c.result.metrics.plannedMemoryBytes = plan.plannedMemoryBytes;
         c.result.metrics.plannedSessionBytes = plan.plannedSessionBytes;
         c.result.sharesWeightsWith = shares;
@@ -130,36 +159,50 @@ quint64 CompareSession::sendAgain() {
 }
 
 void CompareSession::startWaiting() {
-    const quint64 budget = m_memoryBudget ? m_memoryBudget : availableMemoryBytes();
-    quint64 used = 0;
+    MachineFigures machine = probeMachineFigures();
+    if (m_memoryBudget) machine.ramAvailable = m_memoryBudget;
+    // The probe sees the GPU memory our own loaded models hold as used; the plan counts the
+    // running ones itself and a worker reuses its model, so that memory goes back in.
+    QSet<QString> held;
+    QVector<ColumnDemand> demands;
     int running = 0;
-    // A model file counts once however many columns run it (the ModelCache shares it); each
-    // further column adds its session.
-    QSet<QString> loaded;
-    const auto need = [&loaded](const Column& c) {
-        const ColumnMetrics& m = c.result.metrics;
-        return loaded.contains(c.result.modelPath) ? m.plannedSessionBytes : m.plannedMemoryBytes;
-    };
-    for (const auto& c : m_columns)
-        if (c->started && !c->remote &&
+    for (const auto& c : m_columns) {
+        ColumnDemand d;
+        d.path = c->result.modelPath;
+        d.backend = c->result.backend;
+        d.gpuLayers = c->result.gpuLayers;
+        d.plan = c->plan;
+        d.waiting = !c->remote && c->result.state == ColumnState::WaitingForMemory;
+        d.running =
+            c->started && !c->remote &&
             (c->result.state == ColumnState::Loading || c->result.state == ColumnState::Thinking ||
-             c->result.state == ColumnState::Answering)) {
-            used += need(*c);
-            loaded.insert(c->result.modelPath);
-            ++running;
+             c->result.state == ColumnState::Answering);
+        d.placed = c->result.placement;
+        d.runAs = c->runAs;
+        if (d.running) ++running;
+        const QString key = d.path + QLatin1Char('|') + rwb::app::backendName(c->runAs) +
+                            QLatin1Char('|') + QString::number(c->runLayers);
+        if (c->heldVram > 0 && !held.contains(key)) {
+            held.insert(key);
+            machine.gpuFree += c->heldVram;
         }
-    // Those that fit next to the running ones start now, in column order; the first waiting
-    // column always starts when nothing runs (a model larger than the budget runs alone).
+        demands.append(d);
+    }
+    const QVector<ColumnStart> starts = planStarts(demands, machine);
     QVector<int> starting;
-    for (int i = 0; i < columnCount(); ++i) {
-        const Column& c = *m_columns[size_t(i)];
-        if (c.result.state != ColumnState::WaitingForMemory) continue;
-        const quint64 bytes = need(c);
-        if (budget == 0 || used + bytes <= budget || (running == 0 && starting.isEmpty())) {
-            starting.append(i);
-            used += bytes;
-            loaded.insert(c.result.modelPath);
+    for (const ColumnStart& st : starts) {
+        Column& c = *m_columns[size_t(st.column)];
+        c.result.placement = st.where;
+        if (!c.ranBefore || c.runAs != st.runAs || c.runLayers != c.result.gpuLayers) {
+            // The worker loads the model anew and says again what it could not use.
+            c.notice.clear();
+            c.heldVram = 0;
         }
+        c.result.backendNotice = c.notice;
+        c.runAs = st.runAs;
+        c.runLayers = c.result.gpuLayers;
+        c.ranBefore = true;
+        starting.append(st.column);
     }
     if (starting.isEmpty()) return;
     // Threads: the running columns keep theirs (sessions cannot change mid-generation); the
@@ -174,6 +217,8 @@ void CompareSession::startWaiting() {
         c.result.metrics.plannedSessionBytes = plan.plannedSessionBytes;
         rwb::app::GenerationSettings s = m_settings;
         s.modelPath = c.result.modelPath;
+        s.backend = c.runAs;
+        s.gpuLayers = c.result.gpuLayers;
         s.seed = qint64(m_seed);
         s.threads = split[running + k];
         c.result.threads = s.threads;
@@ -331,6 +376,7 @@ void CompareSession::onStats(int i, quint64 tag, const rwb::app::StreamStats& s)
     m.answerTokens = s.answerTokens;
     if (s.thinkingSeconds > 0) m.thinkingSeconds = s.thinkingSeconds;
     takeMemory(m, s);
+    c.heldVram = m.vramBytes;
     emit columnMetricsChanged(i);
 }
 
@@ -363,6 +409,7 @@ void CompareSession::onFinished(int i, quint64 tag, const rwb::app::GenerationOu
         m.answerTokensPerSecond = m.answerTokens / answerSeconds;
     m.promptTokens = o.stats.promptTokens;
     takeMemory(m, o.stats);
+    c.heldVram = m.vramBytes;
     if (c.remote) m.cost = c.endpoint.cost(m.promptTokens, m.thinkingTokens + m.answerTokens);
     m.extractedAnswer = QString::fromStdString(rwb::eval::extract_answer(r.answer.toStdString()));
     setState(i, o.end == rwb::app::GenerationEnd::Complete      ? ColumnState::Finished

@@ -14,8 +14,13 @@
 // RemoteEndpointList in the default QSettings): it streams through RemoteTurn/RemoteChatClient
 // with the same per-column signals, takes no part in memory scheduling or the thread split (it
 // uses no local memory or cores) and its cost is its token usage at the endpoint's prices.
+//
+// Each local column has its own backend (CPU, CUDA, Auto) and GPU layers, by default those of
+// the shared settings, so two columns may run one file on different backends. Columns on CUDA
+// or Auto are planned against free GPU memory as well as RAM (planStarts in memory_plan.h).
 #pragma once
 
+#include "compare/memory_plan.h"
 #include "inference/inference_worker.h"
 #include "inference/remote_turn.h"
 #include "remote/remote_endpoint.h"
@@ -75,6 +80,13 @@ struct ColumnResult {
     // Local columns: the first other column running the same model file (its weights are
     // mapped once and counted in both peaks); -1: none.
     int sharesWeightsWith = -1;
+    // Local columns: the backend and GPU layers the user chose for this column, where the
+    // scheduling placed it, and the engine's one line when a GPU backend was not usable
+    // ("CUDA backend unavailable: ...; running on the CPU"; empty: none).
+    rwb::app::Backend backend = rwb::app::Backend::Auto;
+    int gpuLayers = -1;
+    Placement placement = Placement::Waiting;
+    QString backendNotice;
 };
 
 class CompareSession : public QObject {
@@ -90,11 +102,14 @@ public:
     const ColumnResult& column(int i) const { return m_columns[size_t(i)]->result; }
 
     // Sampling and limits shared by all columns (the model path is set per column).
+    // A column's own backend and GPU layers come from them when setModels() makes it.
     void setSettings(const rwb::app::GenerationSettings& settings) { m_settings = settings; }
     const rwb::app::GenerationSettings& settings() const { return m_settings; }
     void setTotalThreads(int threads) { m_totalThreads = threads; } // 0: the machine's cores
     int totalThreads() const { return m_totalThreads; }
     void setMemoryBudget(quint64 bytes) { m_memoryBudget = bytes; } // 0: what is available
+    // Column i's backend and GPU layers (-1: all / as many as fit) for the next send().
+    void setColumnBackend(int i, rwb::app::Backend backend, int gpuLayers);
 
     // Sends `prompt` to every column with `seed` (the same for all columns).
     void send(const QString& prompt, quint64 seed);
@@ -128,7 +143,16 @@ private:
         rwb::remote::RemoteEndpoint endpoint; // remote columns: for the prices
         std::unique_ptr<rwb::app::RemoteTurn> turn;
         bool turnGenerating = false;
+        PlannedMemory plan;
+        // What its worker was last given: the worker keeps that model loaded (and its notice
+        // is only sent when it loads), and its measured VRAM is still held.
+        rwb::app::Backend runAs = rwb::app::Backend::Cpu;
+        int runLayers = -1;
+        bool ranBefore = false;
+        QString notice;
+        quint64 heldVram = 0;
     };
+    void updateSharing();
     void startRemote(int i);
     void connectRemote(int i, rwb::app::RemoteTurn* turn);
     void startColumn(int i);

@@ -4,6 +4,7 @@
 #include "rwb/fit.h"
 
 #include <QFileInfo>
+#include <QSet>
 #include <QThread>
 
 namespace rwb::compare {
@@ -21,7 +22,112 @@ PlannedMemory planModelMemory(const QString& path, int n_ctx) {
     PlannedMemory p;
     p.session = e.kv_cache + e.compute + e.runtime;
     p.model = e.total() - p.session;
+    p.layers = int(qMax<int64_t>(footprint->n_layer, 0));
+    quint64 layerBytes = 0;
+    for (const uint64_t b : footprint->layer_bytes) layerBytes += b;
+    if (p.layers > 0) {
+        p.layerWeights = layerBytes / quint64(p.layers);
+        p.layerKv = e.per_layer_kv;
+    }
+    p.outputBytes = footprint->tied_output ? footprint->embedding_bytes : footprint->output_bytes;
+    p.computeBytes = e.compute;
     return p;
+}
+
+MemoryNeed needOnCpu(const PlannedMemory& plan, bool shared) {
+    return {shared ? plan.session : plan.total(), 0};
+}
+
+MemoryNeed needOnGpu(const PlannedMemory& plan, int gpuLayers, bool shared) {
+    const quint64 layers =
+        quint64(gpuLayers < 0 || gpuLayers > plan.layers ? plan.layers : gpuLayers);
+    if (layers == 0) return needOnCpu(plan, shared);
+    const auto less = [](quint64 a, quint64 b) { return a > b ? a - b : 0; };
+    const quint64 weights = layers * plan.layerWeights;
+    const quint64 kv = layers * plan.layerKv;
+    // The session's KV cache of the offloaded layers and the compute buffers are on the device;
+    // the host keeps the rest of the session and the weights that stayed on the CPU.
+    MemoryNeed n;
+    n.vram = kv + plan.computeBytes;
+    n.ram = less(plan.session, kv);
+    if (!shared) {
+        n.vram += weights + plan.outputBytes;
+        n.ram += less(plan.model, weights + plan.outputBytes);
+    }
+    return n;
+}
+
+MachineFigures probeMachineFigures() {
+    MachineFigures m;
+    m.ramAvailable = availableMemoryBytes();
+    const std::vector<rwb::GpuMemory> gpus = rwb::probe_gpus();
+    if (!gpus.empty()) {
+        m.gpu = true;
+        m.gpuFree = gpus.front().free_bytes > rwb::kGpuReserveBytes
+                        ? gpus.front().free_bytes - rwb::kGpuReserveBytes
+                        : 0;
+    }
+    return m;
+}
+
+namespace {
+// The ModelCache's sharing: one loaded model per file, backend and GPU layers.
+QString modelKey(const ColumnDemand& c, rwb::app::Backend runAs) {
+    return c.path + QLatin1Char('|') + QString::number(int(runAs)) +
+           (runAs == rwb::app::Backend::Cpu ? QString()
+                                            : QLatin1Char('|') + QString::number(c.gpuLayers));
+}
+} // namespace
+
+QVector<ColumnStart> planStarts(const QVector<ColumnDemand>& columns,
+                                const MachineFigures& machine) {
+    using rwb::app::Backend;
+    quint64 ram = 0, vram = 0;
+    int running = 0, onGpu = 0;
+    QSet<QString> loaded;
+    const auto need = [&](const ColumnDemand& c, Placement where, Backend runAs) {
+        const bool shared = loaded.contains(modelKey(c, runAs));
+        return where == Placement::Gpu ? needOnGpu(c.plan, c.gpuLayers, shared)
+                                       : needOnCpu(c.plan, shared);
+    };
+    const auto take = [&](const ColumnDemand& c, Placement where, Backend runAs) {
+        const MemoryNeed n = need(c, where, runAs);
+        ram += n.ram;
+        vram += n.vram;
+        loaded.insert(modelKey(c, runAs));
+        ++running;
+        if (where == Placement::Gpu) ++onGpu;
+    };
+    for (const ColumnDemand& c : columns)
+        if (c.running) take(c, c.placed, c.runAs);
+
+    QVector<ColumnStart> starts;
+    for (int i = 0; i < columns.size(); ++i) {
+        const ColumnDemand& c = columns[i];
+        if (!c.waiting) continue;
+        const auto ramFits = [&](const MemoryNeed& n) {
+            return machine.ramAvailable == 0 || ram + n.ram <= machine.ramAvailable || running == 0;
+        };
+        if (c.backend != Backend::Cpu && machine.gpu) {
+            const MemoryNeed n = need(c, Placement::Gpu, c.backend);
+            const bool vramFits =
+                vram + n.vram <= machine.gpuFree || (c.backend == Backend::Cuda && onGpu == 0);
+            if (ramFits(n) && vramFits) {
+                starts.append({i, Placement::Gpu, c.backend});
+                take(c, Placement::Gpu, c.backend);
+                continue;
+            }
+            if (c.backend == Backend::Cuda) continue; // waits for the GPU
+        }
+        // On the CPU: chosen, Auto without room on the GPU, or CUDA without a GPU (the engine
+        // falls back to the CPU and says why).
+        const Backend runAs = c.backend == Backend::Cuda ? Backend::Cuda : Backend::Cpu;
+        if (ramFits(need(c, Placement::Cpu, runAs))) {
+            starts.append({i, Placement::Cpu, runAs});
+            take(c, Placement::Cpu, runAs);
+        }
+    }
+    return starts;
 }
 
 quint64 estimateModelBytes(const QString& path, int n_ctx) {

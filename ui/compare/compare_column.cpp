@@ -8,9 +8,44 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
+#include <QResizeEvent>
 #include <QVBoxLayout>
 
 namespace rwb::ui::compare {
+
+namespace {
+// The stats line: each line of the text on one row, elided to the column's width, with the
+// whole text as tooltip. (A word-wrapped label was cut off: the column's layout gave it the
+// height of one row however many rows the wrap made.)
+class ElidedLabel : public QLabel {
+public:
+    explicit ElidedLabel(QWidget* parent) : QLabel(parent) {
+        setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+        setTextFormat(Qt::PlainText);
+    }
+    void setFullText(const QString& text) {
+        m_full = text;
+        setToolTip(text);
+        elide();
+    }
+    const QString& fullText() const { return m_full; }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override {
+        QLabel::resizeEvent(event);
+        elide();
+    }
+
+private:
+    void elide() {
+        QStringList lines = m_full.split(QLatin1Char('\n'));
+        for (QString& line : lines)
+            line = fontMetrics().elidedText(line, Qt::ElideRight, qMax(0, contentsRect().width()));
+        setText(lines.join(QLatin1Char('\n')));
+    }
+    QString m_full;
+};
+} // namespace
 
 CompareColumn::CompareColumn(const QString& modelPath, QWidget* parent)
     : QWidget(parent), m_modelPath(modelPath) {
@@ -22,9 +57,8 @@ CompareColumn::CompareColumn(const QString& modelPath, QWidget* parent)
     m_state->setObjectName(QStringLiteral("columnState"));
     m_thinking = new rwb::ui::ThinkingBlock(this);
     m_answer = new rwb::ui::AnswerView(this);
-    m_stats = new QLabel(this);
+    m_stats = new ElidedLabel(this);
     m_stats->setObjectName(QStringLiteral("columnStats"));
-    m_stats->setWordWrap(true);
     m_stop = new QPushButton(tr("Stop"), this);
     m_stop->setEnabled(false);
     m_continue = new QPushButton(tr("Continue in chat"), this);
@@ -46,8 +80,17 @@ CompareColumn::CompareColumn(const QString& modelPath, QWidget* parent)
 void CompareColumn::reset() {
     m_thinking->clear();
     m_answer->clear();
-    m_stats->clear();
+    setStats(QString());
     m_continue->setEnabled(false);
+}
+
+void CompareColumn::setBackendText(const QString& backend) {
+    const QString name = QFileInfo(m_modelPath).completeBaseName().toHtmlEscaped();
+    m_title->setText(backend.isEmpty() ? QStringLiteral("<b>%1</b>").arg(name)
+                                       : QStringLiteral("<b>%1</b> · %2").arg(name, backend));
+}
+QString CompareColumn::titleText() const {
+    return m_title->text();
 }
 
 void CompareColumn::setStateText(const QString& state) {
@@ -57,7 +100,7 @@ QString CompareColumn::stateText() const {
     return m_state->text();
 }
 QString CompareColumn::statsText() const {
-    return m_stats->text();
+    return static_cast<ElidedLabel*>(m_stats)->fullText();
 }
 
 void CompareColumn::appendDelta(const QString& thinking, const QString& answer) {
@@ -81,7 +124,7 @@ void CompareColumn::finish(bool interrupted, double thinkingSeconds, int thinkin
 }
 
 void CompareColumn::setStats(const QString& text) {
-    m_stats->setText(text);
+    static_cast<ElidedLabel*>(m_stats)->setFullText(text);
 }
 void CompareColumn::setRunning(bool running) {
     m_stop->setEnabled(running);

@@ -22,15 +22,20 @@ public:
 
     void reset();
     void setStateText(const QString& state);
+    // The backend the user chose for this column ("CPU", "CUDA", "AUTO"), after the name.
+    void setBackendText(const QString& backend);
     void appendDelta(const QString& thinking, const QString& answer);
     void finishThinking(double seconds, int tokens);
     void finish(bool interrupted, double thinkingSeconds, int thinkingTokens);
+    // One or more lines ("\n"), each elided to the column's width; the tooltip has them whole.
     void setStats(const QString& text);
     void setRunning(bool running);
 
     QString modelPath() const { return m_modelPath; }
     QString stateText() const;
-    QString statsText() const;
+    QString titleText() const;
+    QString statsText() const; // the whole text, not elided
+    QLabel* statsLabel() const { return m_stats; }
     rwb::ui::ThinkingBlock* thinkingBlock() const { return m_thinking; }
     rwb::ui::AnswerView* answerView() const { return m_answer; }
     QPushButton* stopButton() const { return m_stop; }

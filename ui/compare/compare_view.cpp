@@ -69,11 +69,38 @@ CompareView::CompareView(QWidget* parent)
     : QWidget(parent), m_session(new rwb::compare::CompareSession(this)) {
     auto* layout = new QVBoxLayout(this);
     auto* pickers = new QHBoxLayout;
+    // Each column's backend and GPU layers start from the chat's generation settings.
+    QSettings qs;
+    const auto global = rwb::app::GenerationSettings::load(qs);
     for (int i = 0; i < 4; ++i) {
         auto* box = new QComboBox(this);
         box->setObjectName(QStringLiteral("modelPicker%1").arg(i));
         m_pickers.append(box);
-        pickers->addWidget(box, 1);
+        auto* backend = new QComboBox(this);
+        backend->setObjectName(QStringLiteral("backendPicker%1").arg(i));
+        backend->addItem(tr("CPU"), int(rwb::app::Backend::Cpu));
+        backend->addItem(tr("CUDA"), int(rwb::app::Backend::Cuda));
+        backend->addItem(tr("Auto"), int(rwb::app::Backend::Auto));
+        backend->setCurrentIndex(backend->findData(int(global.backend)));
+        backend->setToolTip(tr("Where this column's model runs (CUDA falls back to the CPU when "
+                               "the CUDA module or a GPU is missing)"));
+        m_backends.append(backend);
+        auto* layers = new QSpinBox(this);
+        layers->setObjectName(QStringLiteral("gpuLayers%1").arg(i));
+        layers->setRange(-1, 999);
+        layers->setSpecialValueText(tr("all"));
+        layers->setPrefix(tr("GPU layers "));
+        layers->setValue(global.gpuLayers);
+        layers->setToolTip(tr("Layers on the GPU; \"all\" (-1): every layer for CUDA, as many "
+                              "as fit for Auto"));
+        m_gpuLayers.append(layers);
+        auto* picker = new QVBoxLayout;
+        auto* where = new QHBoxLayout;
+        picker->addWidget(box);
+        where->addWidget(backend);
+        where->addWidget(layers);
+        picker->addLayout(where);
+        pickers->addLayout(picker, 1);
     }
     layout->addLayout(pickers);
     auto* promptRow = new QHBoxLayout;
@@ -229,6 +256,15 @@ bool CompareView::send(quint64 seed) {
         }
         m_diffRight->setCurrentIndex(1);
     }
+    // Column k is the k-th picker with a model; its backend and GPU layers go with it.
+    for (int i = 0, k = 0; i < m_pickers.size(); ++i) {
+        if (m_pickers[i]->currentData().toString().isEmpty()) continue;
+        const auto backend = rwb::app::Backend(m_backends[i]->currentData().toInt());
+        m_session->setColumnBackend(k, backend, m_gpuLayers[i]->value());
+        if (!m_columns[k]->modelPath().startsWith(QLatin1String("remote:")))
+            m_columns[k]->setBackendText(rwb::app::backendName(backend).toUpper());
+        ++k;
+    }
     rebuildColumns();
     m_seed = seed;
     m_session->send(m_prompt->text(), seed);
@@ -278,7 +314,10 @@ void CompareView::updateMetrics(int column) {
     for (int i = 0; i < m_metrics->rowCount(); ++i)
         if (QTableWidgetItem* item = m_metrics->item(i, Agrees))
             item->setText(m_session->isRunning() ? QString() : agree ? tr("yes") : tr("no"));
+    // The engine's line when the GPU backend could not be used comes first.
+    const QString notice = r.backendNotice.isEmpty() ? QString() : r.backendNotice + '\n';
     m_columns[column]->setStats(
+        notice +
         tr("TTFT %1 ms · thinking %2 tokens in %3 s · answer %4 tokens · %5 / %6 tok/s")
             .arg(number(m.ttftMs, 0))
             .arg(m.thinkingTokens)

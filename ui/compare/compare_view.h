@@ -34,6 +34,10 @@ public:
     // Picks exactly these models (2..4) in the pickers.
     void selectModels(const QStringList& paths);
     QStringList selectedModels() const;
+    // Picker i's backend (CPU, CUDA, Auto; item data: rwb::app::Backend) and GPU layers (-1:
+    // all / as many as fit), for the column it makes; they start from the generation settings.
+    QComboBox* backendBox(int picker) const { return m_backends[picker]; }
+    QSpinBox* gpuLayersSpin(int picker) const { return m_gpuLayers[picker]; }
 
     rwb::compare::CompareSession* session() const { return m_session; }
     QVector<CompareColumn*> columns() const { return m_columns; }
@@ -81,6 +85,8 @@ private:
 
     rwb::compare::CompareSession* m_session;
     QVector<QComboBox*> m_pickers;
+    QVector<QComboBox*> m_backends;
+    QVector<QSpinBox*> m_gpuLayers;
     QLineEdit* m_prompt;
     QPushButton* m_send;
     QPushButton* m_again;
