@@ -54,6 +54,11 @@ public slots:
     // Saves unsaved streaming text and closes the database (called before the thread stops).
     void shutdown();
 
+public:
+    // The store itself, for callers that post a function to this worker's thread (comparison
+    // runs are saved and read that way). Use it only on the worker's thread.
+    MessageStore& store() { return m_store; }
+
 signals:
     void opened(quint64 requestId, bool ok, int openError, const QString& error, int interrupted);
     void conversationsListed(quint64 requestId,

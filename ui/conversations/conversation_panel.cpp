@@ -117,6 +117,11 @@ ConversationPanel::ConversationPanel(StorageRequests* requests, QWidget* parent)
     connect(m_trash, &ConversationTrash::failed, this, &ConversationPanel::errorOccurred);
 }
 
+void ConversationPanel::addSection(QWidget* section) {
+    auto* box = static_cast<QVBoxLayout*>(layout());
+    box->insertWidget(box->indexOf(m_list) + 1, section);
+}
+
 void ConversationPanel::focusSearch() {
     m_search->setFocus(Qt::ShortcutFocusReason);
     m_search->selectAll();

@@ -28,6 +28,9 @@ public:
     QListView* listView() const { return m_list; }
     QLineEdit* searchBox() const { return m_search; }
 
+    // Adds a section under the conversation list (the Compare section of stored runs).
+    void addSection(QWidget* section);
+
     void focusSearch(); // Ctrl+F
     void refresh();
     // Marks the conversation shown in the chat (0: none); kept across refreshes.

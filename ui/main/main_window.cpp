@@ -3,7 +3,9 @@
 #include "chat/thinking_block.h"
 #include "chat_view/chat_banners.h"
 #include "chat_view/chat_view.h"
+#include "compare/compare_runs_list.h"
 #include "compare/compare_view.h"
+#include "compare/problem_set_view.h"
 #include "comparison_window.h"
 #include "conversation_import.h"
 #include "conversations/conversation_panel.h"
@@ -82,6 +84,7 @@ void MainWindow::openStorage(const QString& databasePath) {
         [this](int interrupted) {
             m_storageReady = true;
             m_conversations->refresh();
+            m_compareRuns->refresh();
             if (interrupted > 0)
                 statusBar()->showMessage(
                     tr("%n answer(s) cut off by the last exit are marked interrupted", "",
@@ -99,6 +102,14 @@ void MainWindow::buildPanes() {
     m_splitter->setObjectName("mainSplitter");
     m_splitter->setChildrenCollapsible(true);
     m_conversations = new ConversationPanel(m_requests, m_splitter);
+    m_compareRuns = new compare::CompareRunsList(m_conversations);
+    m_compareRuns->setStorage(m_storage->worker());
+    m_compareRuns->setProblemSetDatabasePath(ComparisonWindow::problemSetDatabasePath());
+    m_conversations->addSection(m_compareRuns);
+    connect(m_compareRuns, &compare::CompareRunsList::comparisonActivated, this,
+            [this](qint64 id) { ensureComparisonWindow()->openStoredComparison(id); });
+    connect(m_compareRuns, &compare::CompareRunsList::problemSetRunActivated, this,
+            [this](qint64 id) { ensureComparisonWindow()->openProblemSetRun(id); });
     m_chat = new ChatView(m_controller.get(), m_requests, m_splitter);
     auto* settingsScroll = new QScrollArea(m_splitter);
     settingsScroll->setObjectName("settingsScroll");
@@ -292,6 +303,13 @@ ComparisonWindow* MainWindow::ensureComparisonWindow() {
         m_comparison = new ComparisonWindow(this);
         connect(m_comparison->compareView(), &compare::CompareView::continueInChat, this,
                 &MainWindow::continueInChat);
+        // Finished comparisons are stored in the history; the Compare section lists them.
+        m_comparison->setStorage(m_storage->worker());
+        connect(m_comparison, &ComparisonWindow::comparisonStored, m_compareRuns,
+                &compare::CompareRunsList::refresh);
+        connect(m_comparison->problemSetView(), &compare::ProblemSetView::runFinished,
+                m_compareRuns, &compare::CompareRunsList::refresh);
+        connect(m_comparison, &ComparisonWindow::errorOccurred, m_chat, &ChatView::showError);
     }
     // The models known now (a Library pick adds to the picker); only a changed list is set again,
     // so the picks made in the window stay.

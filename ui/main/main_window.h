@@ -23,6 +23,10 @@ namespace rwb::app {
 class ChatController;
 }
 
+namespace rwb::ui::compare {
+class CompareRunsList;
+}
+
 namespace rwb::ui {
 
 class ChatView;
@@ -49,6 +53,8 @@ public:
     bool isStorageReady() const { return m_storageReady; }
     // Null until "Compare models…" or "Problem sets…" first opens it.
     ComparisonWindow* comparisonWindow() const { return m_comparison; }
+    // The conversation list's "Compare" section: stored comparisons and problem-set runs.
+    compare::CompareRunsList* compareRuns() const { return m_compareRuns; }
     // The window icon: the theme's, else the bundled SVG.
     static QIcon appIcon();
 
@@ -93,6 +99,7 @@ private:
     ChatView* m_chat = nullptr;
     SettingsPanel* m_settings = nullptr;
     ComparisonWindow* m_comparison = nullptr;
+    compare::CompareRunsList* m_compareRuns = nullptr;
     ConversationImport* m_import = nullptr;
     QAction* m_stopAction = nullptr;
     QLabel* m_statusModel = nullptr;
