@@ -159,7 +159,11 @@ quint64 CompareSession::sendAgain() {
 }
 
 void CompareSession::startWaiting() {
-    MachineFigures machine = probeMachineFigures();
+    bool wantsGpu = false;
+    for (const auto& c : m_columns)
+        wantsGpu |= !c->remote && c->result.state == ColumnState::WaitingForMemory &&
+                    c->result.backend != rwb::app::Backend::Cpu;
+    MachineFigures machine = probeMachineFigures(wantsGpu);
     if (m_memoryBudget) machine.ramAvailable = m_memoryBudget;
     // The probe sees the GPU memory our own loaded models hold as used; the plan counts the
     // running ones itself and a worker reuses its model, so that memory goes back in.
@@ -199,6 +203,10 @@ void CompareSession::startWaiting() {
             c.heldVram = 0;
         }
         c.result.backendNotice = c.notice;
+        c.result.placementNote =
+            machine.gpu && c.result.backend == rwb::app::Backend::Auto && st.where == Placement::Cpu
+                ? QStringLiteral("Auto: not enough free GPU memory; running on the CPU")
+                : QString();
         c.runAs = st.runAs;
         c.runLayers = c.result.gpuLayers;
         c.ranBefore = true;

@@ -87,6 +87,8 @@ struct ColumnResult {
     int gpuLayers = -1;
     Placement placement = Placement::Waiting;
     QString backendNotice;
+    // Local columns: why the plan put an Auto column on the CPU though there is a GPU.
+    QString placementNote;
 };
 
 class CompareSession : public QObject {

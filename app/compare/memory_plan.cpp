@@ -57,9 +57,10 @@ MemoryNeed needOnGpu(const PlannedMemory& plan, int gpuLayers, bool shared) {
     return n;
 }
 
-MachineFigures probeMachineFigures() {
+MachineFigures probeMachineFigures(bool gpu) {
     MachineFigures m;
     m.ramAvailable = availableMemoryBytes();
+    if (!gpu) return m;
     const std::vector<rwb::GpuMemory> gpus = rwb::probe_gpus();
     if (!gpus.empty()) {
         m.gpu = true;

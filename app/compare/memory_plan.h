@@ -52,8 +52,9 @@ struct MachineFigures {
     bool gpu = false;         // a usable CUDA device (the engine uses the first one)
     quint64 gpuFree = 0;      // its free memory less rwb::kGpuReserveBytes
 };
-// RAM (MemAvailable) and the first GPU's free memory now (rwb::probe_gpus()).
-MachineFigures probeMachineFigures();
+// RAM (MemAvailable) and, with `gpu`, the first GPU's free memory now (rwb::probe_gpus(); its
+// first call creates a CUDA context, so CPU-only plans leave it out).
+MachineFigures probeMachineFigures(bool gpu);
 
 enum class Placement { Waiting, Cpu, Gpu };
 

@@ -71,6 +71,16 @@ private slots:
         QCOMPARE(Backend(plain.backendBox(0)->currentData().toInt()), Backend::Auto);
         QCOMPARE(plain.gpuLayersSpin(0)->value(), -1);
         QCOMPARE(plain.gpuLayersSpin(0)->text(), QString("all"));
+        // No model, or the CPU: nothing to choose for the GPU; a model on Auto: both.
+        plain.setAvailableModels(demoModels());
+        plain.selectModels({demoModels()[0], demoModels()[1]});
+        QVERIFY(plain.backendBox(0)->isEnabled());
+        QVERIFY(plain.gpuLayersSpin(0)->isEnabled());
+        QVERIFY(!plain.backendBox(3)->isEnabled());
+        QVERIFY(!plain.gpuLayersSpin(3)->isEnabled());
+        choose(plain, 0, Backend::Cpu, -1);
+        QVERIFY(plain.backendBox(0)->isEnabled());
+        QVERIFY(!plain.gpuLayersSpin(0)->isEnabled());
     }
 
     void cuda_column_and_cpu_column() {

@@ -94,6 +94,17 @@ CompareView::CompareView(QWidget* parent)
         layers->setToolTip(tr("Layers on the GPU; \"all\" (-1): every layer for CUDA, as many "
                               "as fit for Auto"));
         m_gpuLayers.append(layers);
+        // Remote endpoints and empty pickers have no backend; the CPU has no GPU layers.
+        const auto enable = [box, backend, layers] {
+            const QString path = box->currentData().toString();
+            const bool local = !path.isEmpty() && !path.startsWith(QLatin1String("remote:"));
+            backend->setEnabled(local);
+            layers->setEnabled(local &&
+                               backend->currentData().toInt() != int(rwb::app::Backend::Cpu));
+        };
+        connect(box, &QComboBox::currentIndexChanged, this, enable);
+        connect(backend, &QComboBox::currentIndexChanged, this, enable);
+        enable();
         auto* picker = new QVBoxLayout;
         auto* where = new QHBoxLayout;
         picker->addWidget(box);
@@ -315,7 +326,9 @@ void CompareView::updateMetrics(int column) {
         if (QTableWidgetItem* item = m_metrics->item(i, Agrees))
             item->setText(m_session->isRunning() ? QString() : agree ? tr("yes") : tr("no"));
     // The engine's line when the GPU backend could not be used comes first.
-    const QString notice = r.backendNotice.isEmpty() ? QString() : r.backendNotice + '\n';
+    QString notice;
+    for (const QString& line : {r.backendNotice, r.placementNote})
+        if (!line.isEmpty()) notice += line + '\n';
     m_columns[column]->setStats(
         notice +
         tr("TTFT %1 ms · thinking %2 tokens in %3 s · answer %4 tokens · %5 / %6 tok/s")
