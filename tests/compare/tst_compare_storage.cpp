@@ -12,7 +12,9 @@
 #include "compare/problem_set_store.h"
 #include "compare/problem_set_view.h"
 #include "compare/stored_comparison_view.h"
+#include "conversations/conversation_panel.h"
 #include "main/comparison_window.h"
+#include "main/main_window.h"
 #include "message_store.h"
 #include "storage_worker.h"
 
@@ -46,6 +48,8 @@ private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
         QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("ReasoningWorkbenchTest");
+        QCoreApplication::setApplicationName("tst_compare_storage");
         QSettings::setDefaultFormat(QSettings::IniFormat);
         QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath("ini"));
         rwb::storage::registerStorageMetaTypes();
@@ -214,6 +218,53 @@ private slots:
         list.refresh();
         QVERIFY(refreshed.wait(10000));
         QVERIFY(list.listWidget()->item(0)->text().contains("complete"));
+    }
+
+    // The main window wires it together: its conversation list's Compare section lists a
+    // comparison run in its comparison window, and reopens it.
+    void main_window_compare_section() {
+        rwb::ui::MainWindow w(m_dir.filePath("main-window.sqlite"));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(QTest::qWaitFor([&] { return w.isStorageReady(); }, 10000));
+        CompareRunsList* runs = w.compareRuns();
+        QVERIFY(runs);
+        QVERIFY(w.conversationPanel()->isAncestorOf(runs));
+        QVERIFY(runs->isVisible());
+        auto comparisons = [runs] {
+            QVector<QListWidgetItem*> out;
+            for (int i = 0; i < runs->listWidget()->count(); ++i)
+                if (runs->listWidget()->item(i)->data(CompareRunsList::KindRole).toInt() ==
+                    CompareRunsList::Comparison)
+                    out.append(runs->listWidget()->item(i));
+            return out;
+        };
+        QTRY_COMPARE_WITH_TIMEOUT(comparisons().size(), 0, 5000);
+
+        w.openCompare();
+        ComparisonWindow* window = w.comparisonWindow();
+        QVERIFY(window);
+        auto* view = window->compareView();
+        view->setAvailableModels(demoModels());
+        rwb::app::GenerationSettings s;
+        s.temperature = 0;
+        s.contextLength = 512;
+        s.maxTokens = 80;
+        view->session()->setSettings(s);
+        view->session()->setTotalThreads(2);
+        view->promptEdit()->setText("What is 9 + 4?");
+        QVERIFY(view->send(5));
+        QTRY_COMPARE_WITH_TIMEOUT(comparisons().size(), 1, 120000);
+        QVERIFY(comparisons()[0]->text().contains("What is 9 + 4?"));
+
+        QSignalSpy shown(window, &ComparisonWindow::storedComparisonShown);
+        runs->activateRow(runs->listWidget()->row(comparisons()[0]));
+        QVERIFY(shown.wait(10000));
+        QCOMPARE(window->tabs()->currentWidget(), window->storedView());
+        QCOMPARE(window->storedView()->columns().size(), 3);
+        for (int i = 0; i < 3; ++i)
+            QCOMPARE(window->storedView()->columns()[i]->answerView()->markdown(),
+                     view->session()->column(i).answer);
     }
 };
 
