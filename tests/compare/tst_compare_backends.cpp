@@ -70,7 +70,7 @@ private slots:
         CompareView plain; // the defaults: Auto, all layers
         QCOMPARE(Backend(plain.backendBox(0)->currentData().toInt()), Backend::Auto);
         QCOMPARE(plain.gpuLayersSpin(0)->value(), -1);
-        QCOMPARE(plain.gpuLayersSpin(0)->text(), QString("all"));
+        QCOMPARE(plain.gpuLayersSpin(0)->text(), QString("GPU layers: all"));
         // No model, or the CPU: nothing to choose for the GPU; a model on Auto: both.
         plain.setAvailableModels(demoModels());
         plain.selectModels({demoModels()[0], demoModels()[1]});
@@ -118,6 +118,11 @@ private slots:
         QVERIFY2(notice.startsWith("CUDA backend unavailable: "), qPrintable(notice));
         QVERIFY2(notice.endsWith("; running on the CPU"), qPrintable(notice));
         QVERIFY(cuda.startsWith(notice + "\n"));
+        if (const QByteArray dir = qgetenv("RWB_SCREENSHOT_DIR"); !dir.isEmpty()) {
+            view.showDiff(0, 1);
+            QTest::qWait(300); // the answers' layout settles
+            view.grab().save(QString::fromLocal8Bit(dir) + "/compare-backends.png");
+        }
         // No GPU: the plan put the CUDA column in RAM; it kept its backend for the engine.
         QCOMPARE(view.session()->column(0).placement, rwb::compare::Placement::Cpu);
 

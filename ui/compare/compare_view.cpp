@@ -88,8 +88,8 @@ CompareView::CompareView(QWidget* parent)
         auto* layers = new QSpinBox(this);
         layers->setObjectName(QStringLiteral("gpuLayers%1").arg(i));
         layers->setRange(-1, 999);
-        layers->setSpecialValueText(tr("all"));
-        layers->setPrefix(tr("GPU layers "));
+        layers->setSpecialValueText(tr("GPU layers: all"));
+        layers->setPrefix(tr("GPU layers: "));
         layers->setValue(global.gpuLayers);
         layers->setToolTip(tr("Layers on the GPU; \"all\" (-1): every layer for CUDA, as many "
                               "as fit for Auto"));
@@ -273,7 +273,7 @@ bool CompareView::send(quint64 seed) {
         const auto backend = rwb::app::Backend(m_backends[i]->currentData().toInt());
         m_session->setColumnBackend(k, backend, m_gpuLayers[i]->value());
         if (!m_columns[k]->modelPath().startsWith(QLatin1String("remote:")))
-            m_columns[k]->setBackendText(rwb::app::backendName(backend).toUpper());
+            m_columns[k]->setBackendText(m_backends[i]->currentText());
         ++k;
     }
     rebuildColumns();
