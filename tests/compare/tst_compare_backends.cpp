@@ -15,6 +15,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -125,6 +126,10 @@ private slots:
         }
         // No GPU: the plan put the CUDA column in RAM; it kept its backend for the engine.
         QCOMPARE(view.session()->column(0).placement, rwb::compare::Placement::Cpu);
+        QVERIFY(view.metricsTable()
+                    ->item(0, CompareView::Memory)
+                    ->toolTip()
+                    .contains("Planned on the CPU"));
 
         // The stats line: two rows (notice, figures), each elided to the narrow column; the
         // tooltip has them whole, and the label is tall enough for both rows.

@@ -54,6 +54,10 @@ QString memoryToolTip(const rwb::compare::ColumnResult& r) {
     tip += QObject::tr("; planned %1 MiB (the estimate used to schedule the models)")
                .arg(mib(m.plannedMemoryBytes));
     if (m.vramBytes > 0) tip += QObject::tr("; on the GPU %1 MiB").arg(mib(m.vramBytes));
+    if (r.placement != rwb::compare::Placement::Waiting)
+        tip += r.placement == rwb::compare::Placement::Gpu
+                   ? QObject::tr("\nPlanned on the GPU (free GPU memory and RAM)")
+                   : QObject::tr("\nPlanned on the CPU (RAM)");
     if (r.sharesWeightsWith >= 0)
         tip += QObject::tr("\nThe weights are shared with column %1 (same model file, mapped "
                            "once): they are counted in both peaks.")
