@@ -66,7 +66,8 @@ ComparisonRecord comparisonRecord(const CompareSession& session) {
     rec.run.systemPrompt = session.settings().systemPrompt;
     rec.run.sampling = session.settings().samplingJson();
     if (session.columnCount() > 0)
-        rec.run.sampling.insert(QStringLiteral("seed"), double(session.column(0).seed));
+        // As text, as the provenance keeps it: a 64-bit seed does not fit a JSON double.
+        rec.run.sampling.insert(QStringLiteral("seed"), QString::number(session.column(0).seed));
     for (int i = 0; i < session.columnCount(); ++i) {
         const ColumnResult& c = session.column(i);
         ComparisonResult r;

@@ -81,6 +81,7 @@ private slots:
 
         // The database, read with a connection of the test's own.
         QStringList liveAnswers, liveFinals;
+        QVector<qint64> liveAnswerTokens;
         {
             rwb::storage::MessageStore store;
             QVERIFY(store.open(db));
@@ -88,7 +89,7 @@ private slots:
             QVERIFY(rec.has_value());
             QCOMPARE(rec->run.title, QString("What is 17 + 25?"));
             QCOMPARE(rec->run.prompt, QString("What is 17 + 25?\nShow the sum."));
-            QCOMPARE(qint64(rec->run.sampling.value("seed").toDouble()), 11);
+            QCOMPARE(rec->run.sampling.value("seed").toString(), QString("11"));
             QCOMPARE(rec->results.size(), 3);
             for (int i = 0; i < 3; ++i) {
                 const auto& col = view->session()->column(i);
@@ -111,14 +112,35 @@ private slots:
                             .toDouble() > 0);
                 liveAnswers.append(col.answer);
                 liveFinals.append(col.metrics.extractedAnswer);
+                liveAnswerTokens.append(col.metrics.answerTokens);
             }
         }
 
-        // Sending again (a new seed) stores a second run.
+        // Sending again (a new seed) stores a second run; the first column is stopped when it
+        // can be (a demo model may finish first): stored as cancelled, or complete.
         view->sendAgainButton()->click();
+        QTRY_VERIFY_WITH_TIMEOUT(view->columns()[0]->stopButton()->isEnabled(), 10000);
+        view->columns()[0]->stopButton()->click();
         QVERIFY(stored.wait(120000));
         QCOMPARE(stored.size(), 2);
-        QVERIFY(stored.at(1).at(0).toLongLong() != runId);
+        const qint64 secondId = stored.at(1).at(0).toLongLong();
+        QVERIFY(secondId != runId);
+        {
+            rwb::storage::MessageStore store;
+            QVERIFY(store.open(db));
+            const auto rec = rwb::compare::loadComparison(store, secondId);
+            QVERIFY(rec.has_value());
+            QCOMPARE(rec->run.sampling.value("seed").toString(), QString::number(view->lastSeed()));
+            QCOMPARE(rec->results.size(), 3);
+            const auto first = view->session()->column(0).state;
+            QVERIFY(first == rwb::compare::ColumnState::Stopped ||
+                    first == rwb::compare::ColumnState::Finished);
+            QCOMPARE(rec->results[0].state, first == rwb::compare::ColumnState::Stopped
+                                                ? rwb::storage::MessageState::Cancelled
+                                                : rwb::storage::MessageState::Complete);
+            for (int i = 0; i < 3; ++i)
+                QCOMPARE(rec->results[i].answer, view->session()->column(i).answer);
+        }
 
         // The Compare section lists both, newest first.
         CompareRunsList list;
@@ -153,8 +175,7 @@ private slots:
             QCOMPARE(c->thinkingBlock()->state(), rwb::ui::ThinkingBlock::State::Finished);
             QCOMPARE(c->stateText(), QString("complete"));
             QVERIFY(c->statsText().contains("TTFT"));
-            QVERIFY(c->statsText().contains(
-                QString("answer %1 tokens").arg(view->session()->column(i).metrics.answerTokens)));
+            QVERIFY(c->statsText().contains(QString("answer %1 tokens").arg(liveAnswerTokens[i])));
             QVERIFY(!c->stopButton()->isEnabled());
             QCOMPARE(stored_view->metricsTable()
                          ->item(i, rwb::ui::compare::CompareView::FinalAnswer)

@@ -61,8 +61,7 @@ void StoredComparisonView::showRecord(const rwb::compare::ComparisonRecord& rec)
         tr("<b>%1</b> · %2 · seed %3 · temperature %4<br>%5")
             .arg(rec.run.title.toHtmlEscaped(),
                  QLocale().toString(rec.run.created.toLocalTime(), QLocale::ShortFormat),
-                 QString::number(qint64(s.value("seed").toDouble())),
-                 QString::number(s.value("temperature").toDouble()),
+                 s.value("seed").toString(), QString::number(s.value("temperature").toDouble()),
                  rec.run.prompt.toHtmlEscaped()));
     m_metrics->setRowCount(int(rec.results.size()));
     // Agreement as the live view reckons it: every finished column has the same final answer.
