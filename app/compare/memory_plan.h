@@ -1,6 +1,7 @@
 // How models that run side by side share the machine: which of them fit in memory together
-// (the rest wait for memory and run in later waves, in the order chosen), and how the CPU
-// threads are split between the models of one wave.
+// (RAM, and free GPU memory for columns on CUDA or Auto; the rest wait for memory and run in
+// later waves, in the order chosen), and how the CPU threads are split between the models of
+// one wave.
 #pragma once
 
 #include "inference/generation_settings.h"
