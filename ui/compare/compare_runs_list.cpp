@@ -12,6 +12,7 @@
 #include <QLocale>
 #include <QPointer>
 #include <QThread>
+#include <QTimer>
 #include <QToolButton>
 #include <QVBoxLayout>
 #include <algorithm>
@@ -55,6 +56,10 @@ CompareRunsList::CompareRunsList(QWidget* parent) : QWidget(parent) {
         m_list->setVisible(open);
         m_header->setArrowType(open ? Qt::DownArrow : Qt::RightArrow);
     });
+    m_refreshDelay = new QTimer(this);
+    m_refreshDelay->setSingleShot(true);
+    m_refreshDelay->setInterval(2000);
+    connect(m_refreshDelay, &QTimer::timeout, this, &CompareRunsList::refresh);
     connect(m_list, &QListWidget::activated, this,
             [this](const QModelIndex& index) { activateRow(index.row()); });
 }
@@ -73,7 +78,12 @@ void CompareRunsList::activateRow(int row) {
         emit problemSetRunActivated(id);
 }
 
+void CompareRunsList::scheduleRefresh() {
+    if (!m_refreshDelay->isActive()) m_refreshDelay->start();
+}
+
 void CompareRunsList::refresh() {
+    m_refreshDelay->stop();
     const quint64 generation = ++m_generation;
     m_waiting = 0;
     QPointer<CompareRunsList> self(this);

@@ -8,6 +8,7 @@
 #include <QWidget>
 
 class QListWidget;
+class QTimer;
 class QToolButton;
 
 namespace rwb::storage {
@@ -29,6 +30,8 @@ public:
     void setProblemSetDatabasePath(const QString& path) { m_problemSetDb = path; }
     // Reads both lists again (off the UI thread); refreshed() when both have arrived.
     void refresh();
+    // A refresh at most every two seconds (a problem set's progress while it runs).
+    void scheduleRefresh();
 
     QListWidget* listWidget() const { return m_list; }
     QToolButton* headerButton() const { return m_header; }
@@ -52,6 +55,7 @@ private:
     QListWidget* m_list;
     rwb::storage::StorageWorker* m_storage = nullptr;
     QString m_problemSetDb;
+    QTimer* m_refreshDelay;
     QVector<Line> m_comparisons, m_problemSets;
     int m_waiting = 0;
     quint64 m_generation = 0; // answers of an older refresh are dropped

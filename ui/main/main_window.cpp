@@ -309,6 +309,8 @@ ComparisonWindow* MainWindow::ensureComparisonWindow() {
                 &compare::CompareRunsList::refresh);
         connect(m_comparison->problemSetView(), &compare::ProblemSetView::runFinished,
                 m_compareRuns, &compare::CompareRunsList::refresh);
+        connect(m_comparison->problemSetView(), &compare::ProblemSetView::sampleFinished,
+                m_compareRuns, &compare::CompareRunsList::scheduleRefresh);
         connect(m_comparison, &ComparisonWindow::errorOccurred, m_chat, &ChatView::showError);
     }
     // The models known now (a Library pick adds to the picker); only a changed list is set again,
