@@ -82,6 +82,9 @@ private slots:
         // The database, read with a connection of the test's own.
         QStringList liveAnswers, liveFinals;
         QVector<qint64> liveAnswerTokens;
+        const QString liveAgree =
+            view->metricsTable()->item(0, rwb::ui::compare::CompareView::Agrees)->text();
+        QVERIFY(!liveAgree.isEmpty());
         {
             rwb::storage::MessageStore store;
             QVERIFY(store.open(db));
@@ -181,6 +184,9 @@ private slots:
                          ->item(i, rwb::ui::compare::CompareView::FinalAnswer)
                          ->text(),
                      liveFinals[i]);
+            QCOMPARE(
+                stored_view->metricsTable()->item(i, rwb::ui::compare::CompareView::Agrees)->text(),
+                liveAgree);
             QCOMPARE(
                 stored_view->metricsTable()->item(i, rwb::ui::compare::CompareView::Model)->text(),
                 QFileInfo(demoModels()[i]).completeBaseName());

@@ -5,6 +5,7 @@
 #include "chat/thinking_block.h"
 #include "compare/compare_column.h"
 #include "compare/compare_view.h"
+#include "rwb/eval_grading.h"
 
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -64,12 +65,16 @@ void StoredComparisonView::showRecord(const rwb::compare::ComparisonRecord& rec)
                  s.value("seed").toString(), QString::number(s.value("temperature").toDouble()),
                  rec.run.prompt.toHtmlEscaped()));
     m_metrics->setRowCount(int(rec.results.size()));
-    // Agreement as the live view reckons it: every finished column has the same final answer.
+    // Agreement as the live view reckons it (CompareSession::answersAgree): every finished
+    // column has a final answer, the same once normalised, and at least two have one.
+    bool agree = true;
     QStringList finals;
-    for (const auto& r : rec.results)
-        if (r.state == MessageState::Complete && !r.verdict.isEmpty())
-            finals.append(r.verdict.trimmed());
-    const bool agree = finals.size() >= 2 && finals.count(finals.first()) == finals.size();
+    for (const auto& r : rec.results) {
+        if (r.state != MessageState::Complete) continue;
+        if (r.verdict.isEmpty()) agree = false;
+        finals.append(QString::fromStdString(rwb::eval::normalize_answer(r.verdict.toStdString())));
+    }
+    agree = agree && finals.size() >= 2 && finals.count(finals.first()) == finals.size();
     for (int i = 0; i < rec.results.size(); ++i) {
         const auto& r = rec.results[i];
         const QJsonObject m = r.provenance.sampling.value("compare_metrics").toObject();
