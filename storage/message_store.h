@@ -101,6 +101,10 @@ public:
     std::optional<ComparisonRun> comparisonRun(qint64 id);
     QVector<ComparisonRun> comparisonRuns(int limit = 200);
     QVector<ComparisonResult> comparisonResults(qint64 runId);
+    // False (with lastError()) when there is no such run or the title is blank.
+    bool renameComparisonRun(qint64 id, const QString& title);
+    // Its results go with it (comparison_results.run_id is ON DELETE CASCADE).
+    bool deleteComparisonRun(qint64 id);
     qint64 addBenchmarkRun(BenchmarkRun& run);
     QVector<BenchmarkRun> benchmarkRuns(qint64 modelId = 0); // 0 = all, newest first
 

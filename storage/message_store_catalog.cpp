@@ -150,6 +150,35 @@ QVector<ComparisonRun> MessageStore::comparisonRuns(int limit) {
     return out;
 }
 
+bool MessageStore::renameComparisonRun(qint64 id, const QString& title) {
+    const QString trimmed = title.trimmed();
+    if (trimmed.isEmpty()) {
+        m_error = QStringLiteral("A comparison needs a title.");
+        return false;
+    }
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("UPDATE comparison_runs SET title=? WHERE id=?"));
+    bindAll(q, {trimmed, id});
+    if (!sql::run(q, &m_error)) return false;
+    if (q.numRowsAffected() != 1) {
+        m_error = QStringLiteral("Comparison %1 is not stored.").arg(id);
+        return false;
+    }
+    return true;
+}
+
+bool MessageStore::deleteComparisonRun(qint64 id) {
+    QSqlQuery q(m_db);
+    q.prepare(QStringLiteral("DELETE FROM comparison_runs WHERE id=?"));
+    sql::bind(q, id);
+    if (!sql::run(q, &m_error)) return false;
+    if (q.numRowsAffected() != 1) {
+        m_error = QStringLiteral("Comparison %1 is not stored.").arg(id);
+        return false;
+    }
+    return true;
+}
+
 QVector<ComparisonResult> MessageStore::comparisonResults(qint64 runId) {
     QVector<ComparisonResult> out;
     QSqlQuery q(m_db);

@@ -115,6 +115,40 @@ bool ProblemSetStore::setComplete(qint64 id, bool complete) {
     return q.exec();
 }
 
+bool ProblemSetStore::deleteRun(qint64 id, QString* why) {
+    QString ignored;
+    QString& error = why ? *why : ignored;
+    QSqlDatabase d = db();
+    // The samples are deleted explicitly too: the cascade needs foreign_keys, which a file
+    // written by another tool may have had off; both go in one transaction.
+    if (!d.transaction()) {
+        error = "cannot delete run: " + d.lastError().text();
+        return false;
+    }
+    QSqlQuery q(d);
+    q.prepare(QStringLiteral("DELETE FROM problem_set_samples WHERE run_id = ?"));
+    q.addBindValue(id);
+    bool ok = q.exec();
+    int removed = 0;
+    if (ok) {
+        q.prepare(QStringLiteral("DELETE FROM problem_set_runs WHERE id = ?"));
+        q.addBindValue(id);
+        ok = q.exec();
+        removed = q.numRowsAffected();
+    }
+    if (!ok || removed != 1) {
+        error = ok ? QStringLiteral("problem-set run %1 is not stored").arg(id)
+                   : "cannot delete run: " + q.lastError().text();
+        d.rollback();
+        return false;
+    }
+    if (!d.commit()) {
+        error = "cannot delete run: " + d.lastError().text();
+        return false;
+    }
+    return true;
+}
+
 bool ProblemSetStore::saveSample(qint64 runId, const SampleRecord& r) {
     QSqlQuery q(db());
     q.prepare(QStringLiteral(

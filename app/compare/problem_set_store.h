@@ -61,6 +61,9 @@ public:
     std::optional<RunInfo> run(qint64 id) const;
     QVector<RunInfo> runs() const; // newest first
     bool setComplete(qint64 id, bool complete);
+    // Removes the run and its stored samples; false (and the reason in *why) when there is no
+    // such run or the file refuses. error() stays about opening.
+    bool deleteRun(qint64 id, QString* why = nullptr);
 
     bool saveSample(qint64 runId, const SampleRecord& record);
     QSet<QString> finishedKeys(qint64 runId) const;

@@ -229,6 +229,29 @@ private slots:
         QCOMPARE(results[0].provenance.seed, result.provenance.seed);
         QCOMPARE(store.comparisonRuns().size(), 1);
 
+        // Rename (trimmed; blank or unknown refused), delete (the results go with the run).
+        QVERIFY(store.renameComparisonRun(run.id, QStringLiteral("  Primes  ")));
+        QCOMPARE(store.comparisonRun(run.id)->title, QStringLiteral("Primes"));
+        QVERIFY(!store.renameComparisonRun(run.id, QStringLiteral("   ")));
+        QCOMPARE(store.comparisonRun(run.id)->title, QStringLiteral("Primes"));
+        QVERIFY(!store.renameComparisonRun(run.id + 100, QStringLiteral("x")));
+        QVERIFY(store.lastError().contains(QStringLiteral("not stored")));
+        ComparisonRun other;
+        other.title = QStringLiteral("kept");
+        QVERIFY(store.addComparisonRun(other) > 0);
+        ComparisonResult otherResult;
+        otherResult.runId = other.id;
+        QVERIFY(store.addComparisonResult(otherResult) > 0);
+        QVERIFY(store.deleteComparisonRun(run.id));
+        QVERIFY(!store.comparisonRun(run.id));
+        QCOMPARE(store.comparisonResults(run.id).size(), 0);
+        QCOMPARE(store.comparisonResults(other.id).size(), 1);
+        QVERIFY(!store.deleteComparisonRun(run.id));
+        QSqlQuery count(store.database());
+        QVERIFY(count.exec(QStringLiteral("SELECT COUNT(*) FROM comparison_results")));
+        QVERIFY(count.next());
+        QCOMPARE(count.value(0).toInt(), 1);
+
         BenchmarkRun bench;
         bench.modelId = mid;
         bench.backend = QStringLiteral("cpu");

@@ -62,6 +62,7 @@ CompareRunsList::CompareRunsList(QWidget* parent) : QWidget(parent) {
     connect(m_refreshDelay, &QTimer::timeout, this, &CompareRunsList::refresh);
     connect(m_list, &QListWidget::activated, this,
             [this](const QModelIndex& index) { activateRow(index.row()); });
+    buildActions();
 }
 
 void CompareRunsList::setStorage(rwb::storage::StorageWorker* storage) {
@@ -102,7 +103,7 @@ void CompareRunsList::refresh() {
                 const QString models =
                     s.modelCount == 1 ? tr("1 model") : tr("%1 models").arg(s.modelCount);
                 lines.append({Comparison, s.id, tr("%1\n%2 · %3").arg(s.title, when, models),
-                              s.title, s.created.toMSecsSinceEpoch()});
+                              s.title, s.title, s.created.toMSecsSinceEpoch()});
             }
             deliver(Comparison, lines);
         });
@@ -127,7 +128,7 @@ void CompareRunsList::refresh() {
                     lines.append(
                         {ProblemSet, run.id,
                          tr("%1 (problem set)\n%2 · %3").arg(name, names.join(", "), progress),
-                         c.setPath, run.created});
+                         c.setPath, name, run.created});
                 }
             }
             deliver(ProblemSet, lines);
@@ -150,6 +151,7 @@ void CompareRunsList::arrived(int kind, const QVector<Line>& lines) {
         item->setToolTip(l.toolTip);
         item->setData(KindRole, l.kind);
         item->setData(IdRole, l.id);
+        item->setData(TitleRole, l.title);
     }
     emit refreshed();
 }

@@ -52,6 +52,14 @@ QString StoredComparisonView::headerText() const {
     return m_header->text();
 }
 
+void StoredComparisonView::clear(const QString& why) {
+    m_runId = 0;
+    for (CompareColumn* c : m_columns) c->deleteLater();
+    m_columns.clear();
+    m_metrics->setRowCount(0);
+    m_header->setText(why.toHtmlEscaped());
+}
+
 void StoredComparisonView::showRecord(const rwb::compare::ComparisonRecord& rec) {
     using rwb::storage::MessageState;
     m_runId = rec.run.id;

@@ -21,6 +21,8 @@ public:
     explicit StoredComparisonView(QWidget* parent = nullptr);
 
     void showRecord(const rwb::compare::ComparisonRecord& record);
+    // Empties the view (its run was deleted): the header says why, no columns, no table rows.
+    void clear(const QString& why);
     qint64 runId() const { return m_runId; }
     QVector<CompareColumn*> columns() const { return m_columns; }
     QTableWidget* metricsTable() const { return m_metrics; }

@@ -6,6 +6,7 @@
 #include "compare/stored_comparison_view.h"
 #include "storage_worker.h"
 
+#include <QCoreApplication>
 #include <QDir>
 #include <QPointer>
 #include <QStandardPaths>
@@ -82,6 +83,24 @@ void ComparisonWindow::openStoredComparison(qint64 runId) {
             self->m_stored->showRecord(*record);
             self->present(self->m_stored);
             emit self->storedComparisonShown(runId);
+        });
+    });
+}
+
+void ComparisonWindow::forgetStoredComparison(qint64 runId) {
+    if (runId != 0 && m_stored->runId() == runId)
+        m_stored->clear(tr("This comparison was deleted."));
+}
+
+void ComparisonWindow::storedComparisonRenamed(qint64 runId) {
+    if (runId == 0 || m_stored->runId() != runId || !m_storage) return;
+    QPointer<ComparisonWindow> self(this);
+    QMetaObject::invokeMethod(m_storage, [storage = m_storage, self, runId] {
+        auto record = rwb::compare::loadComparison(storage->store(), runId);
+        QMetaObject::invokeMethod(qApp, [self, runId, record] {
+            // Still the same run on show (it may have been deleted or replaced meanwhile).
+            if (self && record && self->m_stored->runId() == runId)
+                self->m_stored->showRecord(*record);
         });
     });
 }

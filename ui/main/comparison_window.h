@@ -40,6 +40,10 @@ public:
     void setStorage(rwb::storage::StorageWorker* storage);
     // Loads the stored comparison run (on the storage thread) and shows it read only.
     void openStoredComparison(qint64 runId);
+    // The run was deleted: if the stored tab shows it, it is emptied (nothing refers to it).
+    void forgetStoredComparison(qint64 runId);
+    // Renamed: if the stored tab shows it, it is read again.
+    void storedComparisonRenamed(qint64 runId);
     // Shows the problem-set run (resuming it where it stopped, as ProblemSetView::resume does).
     bool openProblemSetRun(qint64 runId);
     compare::StoredComparisonView* storedView() const { return m_stored; }

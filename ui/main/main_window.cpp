@@ -110,6 +110,17 @@ void MainWindow::buildPanes() {
             [this](qint64 id) { ensureComparisonWindow()->openStoredComparison(id); });
     connect(m_compareRuns, &compare::CompareRunsList::problemSetRunActivated, this,
             [this](qint64 id) { ensureComparisonWindow()->openProblemSetRun(id); });
+    // A renamed or deleted run changes the comparison window only if one is open.
+    connect(m_compareRuns, &compare::CompareRunsList::comparisonRenamed, this, [this](qint64 id) {
+        if (m_comparison) m_comparison->storedComparisonRenamed(id);
+    });
+    connect(m_compareRuns, &compare::CompareRunsList::comparisonDeleted, this, [this](qint64 id) {
+        if (m_comparison) m_comparison->forgetStoredComparison(id);
+    });
+    m_compareRuns->setProblemSetRunBusy([this](qint64 id) {
+        return m_comparison && m_comparison->problemSetView()->isRunning() &&
+               m_comparison->problemSetView()->runId() == id;
+    });
     m_chat = new ChatView(m_controller.get(), m_requests, m_splitter);
     auto* settingsScroll = new QScrollArea(m_splitter);
     settingsScroll->setObjectName("settingsScroll");
@@ -189,6 +200,7 @@ void MainWindow::connectPanes() {
     });
     connect(m_conversations, &ConversationPanel::errorOccurred, m_chat, &ChatView::showError);
     connect(m_requests, &StorageRequests::failed, m_chat, &ChatView::showError);
+    connect(m_compareRuns, &compare::CompareRunsList::errorOccurred, m_chat, &ChatView::showError);
     connect(m_chat, &ChatView::conversationCreated, this, [this](qint64 id) {
         m_conversations->setCurrentConversation(id);
         m_conversations->refresh();
