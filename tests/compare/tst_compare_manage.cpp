@@ -6,6 +6,7 @@
 #include "compare/problem_set_store.h"
 #include "compare/stored_comparison_view.h"
 #include "main/comparison_window.h"
+#include "main/main_window.h"
 #include "message_store.h"
 #include "storage_worker.h"
 
@@ -15,6 +16,7 @@
 #include <QListWidget>
 #include <QMenu>
 #include <QMessageBox>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTableWidget>
@@ -125,6 +127,10 @@ private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
         QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName("ReasoningWorkbenchTest");
+        QCoreApplication::setApplicationName("tst_compare_manage");
+        QSettings::setDefaultFormat(QSettings::IniFormat);
+        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath("ini"));
         rwb::storage::registerStorageMetaTypes();
         m_db = m_dir.filePath("history.sqlite");
         rwb::storage::MessageStore store;
@@ -373,6 +379,38 @@ private slots:
         QVERIFY(!store.deleteRun(doomed, &why)); // gone already: false with a reason
         QVERIFY2(why.contains("not stored"), qPrintable(why));
         QVERIFY(store.isOpen());
+    }
+
+    // The main window wires it: deleting the comparison its Compare window shows empties that
+    // tab; renaming it shows the new title there.
+    void main_window_follows_rename_and_delete() {
+        const QString db = m_dir.filePath("main-window.sqlite");
+        qint64 id = 0;
+        {
+            rwb::storage::MessageStore store;
+            QVERIFY(store.open(db));
+            id = rwb::compare::saveComparison(store, record("Window run"));
+            QVERIFY(id > 0);
+        }
+        rwb::ui::MainWindow w(db);
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(QTest::qWaitFor([&] { return w.isStorageReady(); }, 10000));
+        CompareRunsList* runs = w.compareRuns();
+        QTRY_VERIFY_WITH_TIMEOUT(rowOf(*runs, CompareRunsList::Comparison, id) >= 0, 10000);
+        runs->activateRow(rowOf(*runs, CompareRunsList::Comparison, id));
+        QTRY_VERIFY_WITH_TIMEOUT(
+            w.comparisonWindow() && w.comparisonWindow()->storedView()->runId() == id, 10000);
+        auto* stored = w.comparisonWindow()->storedView();
+        runs->renameComparison(id, "Renamed in window");
+        QTRY_VERIFY_WITH_TIMEOUT(stored->headerText().contains("Renamed in window"), 10000);
+        QSignalSpy deleted(runs, &CompareRunsList::comparisonDeleted);
+        runs->deleteRun(CompareRunsList::Comparison, id);
+        QVERIFY(deleted.wait(10000));
+        QCOMPARE(stored->runId(), qint64(0));
+        QTRY_COMPARE(stored->columns().size(), 0);
+        QVERIFY(stored->headerText().contains("deleted"));
+        QCOMPARE(rowOf(*runs, CompareRunsList::Comparison, id), -1);
     }
 };
 
