@@ -155,8 +155,8 @@ void RemoteChatClient::deliver(const DecodedDelta& d) {
     if (!d.thinking.isEmpty() || !d.answer.isEmpty()) {
         ++deltaChunks_;
         if (firstTokenMs_ < 0) {
-            firstTokenMs_ = clock_.elapsed();
-            result_.stats.ttftMs = double(firstTokenMs_);
+            firstTokenMs_ = double(clock_.nsecsElapsed()) / 1e6;
+            result_.stats.ttftMs = firstTokenMs_;
             emit statsUpdated(result_.stats);
         }
     }
@@ -291,7 +291,8 @@ void RemoteChatClient::onFinished() {
 
 void RemoteChatClient::finishStats() {
     RemoteStats& s = result_.stats;
-    s.totalMs = double(clock_.elapsed());
+    // Sub-millisecond clock: a short reply from a fast local server can take under 1 ms.
+    s.totalMs = double(clock_.nsecsElapsed()) / 1e6;
     if (auto u = decoder_ ? decoder_->usage() : std::nullopt) {
         s.usageReported = true;
         s.promptTokens = u->promptTokens;
@@ -301,7 +302,7 @@ void RemoteChatClient::finishStats() {
         s.usageReported = false;
         s.completionTokens = deltaChunks_; // servers send about one token per chunk
     }
-    const double genMs = firstTokenMs_ >= 0 ? s.totalMs - double(firstTokenMs_) : 0;
+    const double genMs = firstTokenMs_ >= 0 ? s.totalMs - firstTokenMs_ : 0;
     s.tokensPerSecond =
         genMs > 0 && s.completionTokens > 1 ? double(s.completionTokens - 1) * 1000.0 / genMs : 0;
     s.cost = endpoint_.cost(s.promptTokens, s.completionTokens);

@@ -77,7 +77,7 @@ private:
     QPointer<QNetworkReply> reply_;
     QTimer connectTimer_;
     QElapsedTimer clock_;
-    qint64 firstTokenMs_ = -1;
+    double firstTokenMs_ = -1; // ms since start, -1 before the first token
     int attempt_ = 0;
     bool running_ = false;
     bool cancelled_ = false;
