@@ -141,6 +141,33 @@ private slots:
         QCOMPARE(store.comparisonResults(m_first).size(), 2);
     }
 
+    void empty_section_shows_a_hint_that_no_action_takes() {
+        const QString empty = m_dir.filePath("empty.sqlite");
+        rwb::storage::StorageThread storage;
+        QVERIFY(openStorage(storage.worker(), empty));
+        QWidget host;
+        auto* list = new CompareRunsList(&host);
+        list->setStorage(storage.worker());
+        host.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&host));
+        QVERIFY(refreshed(*list));
+        QCOMPARE(list->listWidget()->count(), 1);
+        QListWidgetItem* hint = list->listWidget()->item(0);
+        QVERIFY(hint->text().contains("No comparisons yet"));
+        QCOMPARE(hint->flags(), Qt::NoItemFlags);
+        // A short list is only as tall as its lines, leaving the room to the conversations.
+        QVERIFY(list->listWidget()->maximumHeight() < 180);
+        QSignalSpy opened(list, &CompareRunsList::comparisonActivated);
+        bool dialog = false;
+        answerNextDialog([](QWidget* w) { w->close(); }, &dialog, 30);
+        for (Qt::Key key : {Qt::Key_Return, Qt::Key_F2, Qt::Key_Delete}) press(*list, 0, key);
+        QTest::qWait(400);
+        QCOMPARE(opened.count(), 0);
+        QVERIFY(!dialog);
+        QVERIFY(list->listWidget()->currentItem() == nullptr ||
+                list->listWidget()->currentItem()->flags() == Qt::NoItemFlags);
+    }
+
     void rename_with_f2_persists_and_updates_the_open_view() {
         {
             rwb::storage::StorageThread storage;

@@ -71,7 +71,7 @@ void CompareRunsList::setStorage(rwb::storage::StorageWorker* storage) {
 
 void CompareRunsList::activateRow(int row) {
     QListWidgetItem* item = m_list->item(row);
-    if (!item) return;
+    if (!item || !(item->flags() & Qt::ItemIsEnabled)) return; // the empty section's hint
     const qint64 id = item->data(IdRole).toLongLong();
     if (item->data(KindRole).toInt() == Comparison)
         emit comparisonActivated(id);
@@ -153,6 +153,17 @@ void CompareRunsList::arrived(int kind, const QVector<Line>& lines) {
         item->setData(IdRole, l.id);
         item->setData(TitleRole, l.title);
     }
+    if (all.isEmpty()) {
+        // Says how to fill the section instead of leaving an empty box; it cannot be selected,
+        // so no action (open, rename, delete) ever sees it.
+        auto* hint = new QListWidgetItem(
+            tr("No comparisons yet.\nCompare \u203a Compare models\u2026"), m_list);
+        hint->setFlags(Qt::NoItemFlags);
+    }
+    // As tall as its lines (up to 180 px), so a short list leaves the room to the conversations.
+    const int rows = qMax(1, m_list->count());
+    m_list->setMaximumHeight(
+        qMin(180, rows * m_list->sizeHintForRow(0) + 2 * m_list->frameWidth() + 2));
     emit refreshed();
 }
 

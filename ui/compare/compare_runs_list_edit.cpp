@@ -44,7 +44,7 @@ bool CompareRunsList::eventFilter(QObject* watched, QEvent* event) {
 
 void CompareRunsList::showMenu(const QPoint& pos) {
     QListWidgetItem* item = m_list->itemAt(pos);
-    if (!item) return;
+    if (!item || !(item->flags() & Qt::ItemIsEnabled)) return; // the empty section's hint
     const int row = m_list->row(item);
     m_list->setCurrentRow(row);
     QMenu menu(this);
@@ -68,7 +68,8 @@ QListWidgetItem* CompareRunsList::itemFor(int kind, qint64 id) const {
 
 void CompareRunsList::renameRow(int row) {
     QListWidgetItem* item = m_list->item(row);
-    if (!item || item->data(KindRole).toInt() != Comparison) return;
+    if (!item || !(item->flags() & Qt::ItemIsEnabled) || item->data(KindRole).toInt() != Comparison)
+        return;
     const qint64 id = item->data(IdRole).toLongLong();
     QInputDialog dialog(this);
     dialog.setObjectName(QStringLiteral("renameComparisonDialog"));
@@ -83,7 +84,7 @@ void CompareRunsList::renameRow(int row) {
 
 void CompareRunsList::deleteRow(int row) {
     QListWidgetItem* item = m_list->item(row);
-    if (!item) return;
+    if (!item || !(item->flags() & Qt::ItemIsEnabled)) return; // the empty section's hint
     const int kind = item->data(KindRole).toInt();
     const qint64 id = item->data(IdRole).toLongLong();
     if (kind == ProblemSet && m_busy && m_busy(id)) {

@@ -10,12 +10,14 @@
 #include <QChart>
 #include <QChartView>
 #include <QFileInfo>
+
 #include <QLineSeries>
 #include <QMap>
 #include <QPainter>
 #include <QScatterSeries>
 #include <QSvgGenerator>
 #include <QValueAxis>
+#include <cmath>
 
 namespace rwb::ui::compare {
 namespace {
@@ -66,7 +68,8 @@ QChart* accuracyBySizeChart(const QVector<rwb::compare::ResultRow>& rows) {
     for (const QString& m : modelsOf(rows))
         if (const auto* r = finalRow(rows, m)) {
             const double mb = double(QFileInfo(m).size()) / (1 << 20);
-            points[mb] = r->summary.accuracy;
+            // Rounded for the point labels, which print @yPoint with every digit.
+            points[mb] = std::round(r->summary.accuracy * 1000.0) / 1000.0;
             maxX = qMax(maxX, mb);
         }
     for (auto it = points.begin(); it != points.end(); ++it) series->append(it.key(), it.value());
