@@ -122,6 +122,18 @@ class TestCompareManage : public QObject {
         list.listWidget()->setFocus();
         QTest::keyClick(list.listWidget(), key);
     }
+    // A Compare section on its own storage thread over `db`, shown and refreshed once.
+    struct ShownList {
+        rwb::storage::StorageThread storage;
+        QWidget host;
+        CompareRunsList* list = new CompareRunsList(&host);
+        bool open(const QString& db) {
+            if (!openStorage(storage.worker(), db)) return false;
+            list->setStorage(storage.worker());
+            host.show();
+            return QTest::qWaitForWindowExposed(&host) && refreshed(*list);
+        }
+    };
 
 private slots:
     void initTestCase() {
@@ -143,14 +155,9 @@ private slots:
 
     void empty_section_shows_a_hint_that_no_action_takes() {
         const QString empty = m_dir.filePath("empty.sqlite");
-        rwb::storage::StorageThread storage;
-        QVERIFY(openStorage(storage.worker(), empty));
-        QWidget host;
-        auto* list = new CompareRunsList(&host);
-        list->setStorage(storage.worker());
-        host.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&host));
-        QVERIFY(refreshed(*list));
+        ShownList shown_list;
+        QVERIFY(shown_list.open(empty));
+        CompareRunsList* list = shown_list.list;
         QCOMPARE(list->listWidget()->count(), 1);
         QListWidgetItem* hint = list->listWidget()->item(0);
         QVERIFY(hint->text().contains("No comparisons yet"));
@@ -170,14 +177,10 @@ private slots:
 
     void rename_with_f2_persists_and_updates_the_open_view() {
         {
-            rwb::storage::StorageThread storage;
-            QVERIFY(openStorage(storage.worker(), m_db));
-            QWidget host;
-            auto* list = new CompareRunsList(&host);
-            list->setStorage(storage.worker());
-            host.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&host));
-            QVERIFY(refreshed(*list));
+            ShownList shown_list;
+            QVERIFY(shown_list.open(m_db));
+            CompareRunsList* list = shown_list.list;
+            rwb::storage::StorageThread& storage = shown_list.storage;
             QCOMPARE(list->listWidget()->count(), 2);
 
             ComparisonWindow window;
@@ -262,14 +265,10 @@ private slots:
 
     void delete_removes_the_run_its_results_and_the_open_view() {
         {
-            rwb::storage::StorageThread storage;
-            QVERIFY(openStorage(storage.worker(), m_db));
-            QWidget host;
-            auto* list = new CompareRunsList(&host);
-            list->setStorage(storage.worker());
-            host.show();
-            QVERIFY(QTest::qWaitForWindowExposed(&host));
-            QVERIFY(refreshed(*list));
+            ShownList shown_list;
+            QVERIFY(shown_list.open(m_db));
+            CompareRunsList* list = shown_list.list;
+            rwb::storage::StorageThread& storage = shown_list.storage;
             QCOMPARE(list->listWidget()->count(), 2);
 
             ComparisonWindow window;
