@@ -1,6 +1,8 @@
 // The bundled demo models (resources/models) the compare tests run.
 #pragma once
 
+#include "inference/generation_settings.h"
+
 #include <QFile>
 #include <QString>
 #include <QStringList>
@@ -25,5 +27,14 @@ inline bool haveDemoModels() {
 
 inline const QString kHeldOutSet =
     QStringLiteral(RWB_SOURCE_DIR "/resources/problem_sets/demo-arithmetic-heldout.jsonl");
+
+// Greedy sampling (the demo models then answer exactly) with a short context and a token cap.
+inline rwb::app::GenerationSettings greedySettings(int contextLength, int maxTokens) {
+    rwb::app::GenerationSettings s;
+    s.temperature = 0;
+    s.contextLength = contextLength;
+    s.maxTokens = maxTokens;
+    return s;
+}
 
 } // namespace compare_test

@@ -30,11 +30,7 @@ class TestCompareBackends : public QObject {
     QTemporaryDir m_dir;
 
     static rwb::app::GenerationSettings settings() {
-        rwb::app::GenerationSettings s;
-        s.temperature = 0; // greedy: the demo models answer exactly
-        s.contextLength = 1024;
-        s.maxTokens = 200;
-        return s;
+        return compare_test::greedySettings(1024, 200);
     }
     static void choose(CompareView& view, int picker, Backend backend, int gpuLayers) {
         QComboBox* box = view.backendBox(picker);

@@ -46,10 +46,7 @@ private slots:
 
     void local_and_remote_columns_finish_with_stats_and_cost() {
         rwb::compare::CompareSession session;
-        rwb::app::GenerationSettings s;
-        s.temperature = 0;
-        s.contextLength = 1024;
-        s.maxTokens = 400;
+        const rwb::app::GenerationSettings s = compare_test::greedySettings(1024, 400);
         session.setSettings(s);
         session.setTotalThreads(2);
         QVERIFY(session.setModels({demoModels()[1], QStringLiteral("remote:demo")}));
@@ -106,10 +103,7 @@ private slots:
 
     void unknown_endpoint_fails_its_column_only() {
         rwb::compare::CompareSession session;
-        rwb::app::GenerationSettings s;
-        s.temperature = 0;
-        s.contextLength = 1024;
-        s.maxTokens = 40;
+        const rwb::app::GenerationSettings s = compare_test::greedySettings(1024, 40);
         session.setSettings(s);
         QVERIFY(session.setModels({demoModels()[0], QStringLiteral("remote:nope")}));
         QSignalSpy done(&session, &rwb::compare::CompareSession::allFinished);

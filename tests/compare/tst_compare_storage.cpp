@@ -66,10 +66,7 @@ private slots:
         auto* view = window.compareView();
         view->setAvailableModels(demoModels());
         QCOMPARE(view->selectedModels(), demoModels());
-        rwb::app::GenerationSettings s;
-        s.temperature = 0;
-        s.contextLength = 512;
-        s.maxTokens = 120;
+        const rwb::app::GenerationSettings s = compare_test::greedySettings(512, 120);
         view->session()->setSettings(s);
         view->session()->setTotalThreads(2);
         view->promptEdit()->setText("What is 17 + 25?\nShow the sum.");
@@ -273,10 +270,7 @@ private slots:
         QVERIFY(window);
         auto* view = window->compareView();
         view->setAvailableModels(demoModels());
-        rwb::app::GenerationSettings s;
-        s.temperature = 0;
-        s.contextLength = 512;
-        s.maxTokens = 80;
+        const rwb::app::GenerationSettings s = compare_test::greedySettings(512, 80);
         view->session()->setSettings(s);
         view->session()->setTotalThreads(2);
         view->promptEdit()->setText("What is 9 + 4?");

@@ -33,11 +33,7 @@ class TestCompareView : public QObject {
     QTemporaryDir m_dir;
 
     static rwb::app::GenerationSettings settings() {
-        rwb::app::GenerationSettings s;
-        s.temperature = 0; // greedy: the demo models answer exactly
-        s.contextLength = 1024;
-        s.maxTokens = 400;
-        return s;
+        return compare_test::greedySettings(1024, 400);
     }
 
 private slots:
