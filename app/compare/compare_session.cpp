@@ -233,16 +233,9 @@ void CompareSession::startWaiting() {
         c.started = true;
         c.clock.start();
         setState(starting[k], ColumnState::Loading);
-        rwb::app::GenerationRequest req;
-        req.tag = c.tag;
-        rwb::storage::Message user;
-        user.role = rwb::storage::MessageRole::User;
-        user.answer = m_prompt;
-        req.history = {user};
-        req.settings = s;
         c.thread->worker()->clearCancel();
         QMetaObject::invokeMethod(c.thread->worker(), "generate", Qt::QueuedConnection,
-                                  Q_ARG(rwb::app::GenerationRequest, req));
+                                  Q_ARG(rwb::app::GenerationRequest, request(c.tag, s)));
     }
 }
 
@@ -392,6 +385,18 @@ bool CompareSession::answersAgree() const {
             return false;
     }
     return answered >= 2;
+}
+
+rwb::app::GenerationRequest CompareSession::request(quint64 tag,
+                                                    const rwb::app::GenerationSettings& s) const {
+    rwb::app::GenerationRequest req;
+    req.tag = tag;
+    rwb::storage::Message user;
+    user.role = rwb::storage::MessageRole::User;
+    user.answer = m_prompt;
+    req.history = {user};
+    req.settings = s;
+    return req;
 }
 
 } // namespace rwb::compare

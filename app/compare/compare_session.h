@@ -157,6 +157,8 @@ private:
     void updateSharing();
     void startRemote(int i);
     void connectRemote(int i, rwb::app::RemoteTurn* turn);
+    // The prompt as a one-message conversation, for a local worker or a remote turn alike.
+    rwb::app::GenerationRequest request(quint64 tag, const rwb::app::GenerationSettings& s) const;
     void startColumn(int i);
     void startWaiting();
     void setState(int i, ColumnState s);

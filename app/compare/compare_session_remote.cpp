@@ -22,17 +22,11 @@ void CompareSession::connectRemote(int i, rwb::app::RemoteTurn* turn) {
     connect(turn, &RemoteTurn::modelReady, this, [this, i, turn](quint64 tag) {
         Column& c = *m_columns[size_t(i)];
         if (tag != c.tag || c.turn.get() != turn) return;
-        rwb::app::GenerationRequest req;
-        req.tag = c.tag;
-        rwb::storage::Message user;
-        user.role = rwb::storage::MessageRole::User;
-        user.answer = m_prompt;
-        req.history = {user};
-        req.settings = m_settings;
-        req.settings.modelPath = c.result.modelPath;
-        req.settings.seed = qint64(m_seed);
+        rwb::app::GenerationSettings s = m_settings;
+        s.modelPath = c.result.modelPath;
+        s.seed = qint64(m_seed);
         c.turnGenerating = true;
-        turn->generate(req);
+        turn->generate(request(c.tag, s));
     });
     connect(turn, &RemoteTurn::failed, this, [this, i](quint64 tag, const QString& error) {
         rwb::app::GenerationOutcome o;
