@@ -227,8 +227,7 @@ void bench_other(const ModelShape& m, const Args& a, cudaStream_t s, double copy
             row("rope + kv write", shape,
                 time_op(s, 64, [&](int) { rope_kv_store(q, k, v, rows, 1, ra, s); }),
                 double(qd + 2 * kd) * 4 + double(kd) * 4, copy_bw);
-        int splits = 1;
-        while (splits < kMaxSplits && int64_t(splits) * kPositionsPerSplit < ctx) splits *= 2;
+        const int splits = decode_splits(ctx); // as the decode step chooses
         AttentionArgs aa{m.heads, m.kv_heads, m.head_dim, 0, 0.088f, splits, partial};
         const double t = time_op(s, 64, [&](int) { attention(q, rows, 1, att, aa, s); });
         char op[64];

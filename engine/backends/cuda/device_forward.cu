@@ -44,15 +44,11 @@ bool matmul(DevModel& m, const DevMatrix& W, const float* X, int n, int64_t ldx,
     return true;
 }
 
-// Decode: enough splits that no block walks more than kPositionsPerSplit positions (a power of
-// two, so a growing cache needs only a handful of captured graphs), up to kMaxSplits.
 int splits_for(const RowKv* rows, int n) {
     if (n > kMaxMatvecRows) return 1; // prefill: rows x heads already fill the GPU
     int64_t longest = 0;
     for (int i = 0; i < n; ++i) longest = std::max<int64_t>(longest, rows[i].pos + 1);
-    int splits = 1;
-    while (splits < kMaxSplits && int64_t(splits) * kPositionsPerSplit < longest) splits *= 2;
-    return splits;
+    return decode_splits(longest);
 }
 
 bool layer(DevModel& m, int64_t l, int n, int splits, std::string& err) {

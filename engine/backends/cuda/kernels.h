@@ -53,6 +53,14 @@ void rope_kv_store(float* q, float* k, const float* v, const RowKv* rows, int n,
 constexpr int kMaxSplits = 128;
 constexpr int64_t kPositionsPerSplit = 32;
 
+// Splits a decode step uses for a cache of `positions` (the longest row's): enough that no block
+// walks more than kPositionsPerSplit, a power of two (few captured graphs as the cache grows).
+inline int decode_splits(int64_t positions) {
+    int splits = 1;
+    while (splits < kMaxSplits && int64_t(splits) * kPositionsPerSplit < positions) splits *= 2;
+    return splits;
+}
+
 struct AttentionArgs {
     int64_t n_head, n_head_kv, head_dim, layer;
     float scale;

@@ -20,6 +20,23 @@ namespace {
 
 constexpr int kWarpsPerBlock = 4;
 
+// Row r of each of the NB outputs: the warp's partial sums reduced, the bias and the residual
+// (accumulate) added in the store.
+template <int NB>
+__device__ __forceinline__ void store_row(const float (&acc)[NB], int lane, int64_t r,
+                                          float* __restrict__ Y, int64_t ldy,
+                                          const float* __restrict__ bias, int accumulate) {
+#pragma unroll
+    for (int m = 0; m < NB; ++m) {
+        const float s = warp_sum(acc[m]);
+        if (lane == 0) {
+            float out = s + (bias ? bias[r] : 0.f);
+            float* y = Y + m * ldy + r;
+            *y = accumulate ? *y + out : out;
+        }
+    }
+}
+
 template <uint32_t T, int NB>
 __global__ void __launch_bounds__(32 * kWarpsPerBlock)
     matvec_kernel(const uint8_t* __restrict__ W, int64_t rows, int64_t cols, int64_t stride,
@@ -50,15 +67,7 @@ __global__ void __launch_bounds__(32 * kWarpsPerBlock)
             acc[m] += s;
         }
     }
-#pragma unroll
-    for (int m = 0; m < NB; ++m) {
-        const float s = warp_sum(acc[m]);
-        if (lane == 0) {
-            float out = s + (bias ? bias[r] : 0.f);
-            float* y = Y + m * ldy + r;
-            *y = accumulate ? *y + out : out;
-        }
-    }
+    store_row<NB>(acc, lane, r, Y, ldy, bias, accumulate);
 }
 
 constexpr int kSmemWarps = 8;
@@ -94,15 +103,7 @@ __global__ void __launch_bounds__(32 * kSmemWarps)
                 acc[m] += s;
             }
         }
-#pragma unroll
-        for (int m = 0; m < NB; ++m) {
-            const float s = warp_sum(acc[m]);
-            if (lane == 0) {
-                float out = s + (bias ? bias[r] : 0.f);
-                float* y = Y + m * ldy + r;
-                *y = accumulate ? *y + out : out;
-            }
-        }
+        store_row<NB>(acc, lane, r, Y, ldy, bias, accumulate);
     }
 }
 
