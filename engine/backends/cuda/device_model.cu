@@ -5,8 +5,10 @@
 #include "device_model.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <limits>
 
 namespace rwb::cuda {
 namespace {
@@ -15,8 +17,27 @@ constexpr uint64_t kAlign = 256;
 uint64_t align_up(uint64_t v, uint64_t a) {
     return (v + a - 1) / a * a;
 }
-std::string mib(uint64_t b) {
-    return std::to_string((b + (1u << 20) - 1) >> 20) + " MiB";
+// Bytes held by the module's allocations, over every model and session of the process.
+std::atomic<uint64_t> g_in_use{0};
+
+// What the module's own buffers may take in all: the limit less the reserve; no limit: no cap.
+uint64_t budget_bytes() {
+    const char* lim = std::getenv("RWB_CUDA_VRAM_LIMIT_MIB");
+    if (!lim || !*lim) return std::numeric_limits<uint64_t>::max();
+    const uint64_t b = uint64_t(std::strtoull(lim, nullptr, 10)) << 20;
+    return b > kReserveBytes ? b - kReserveBytes : 0;
+}
+uint64_t budget_left() {
+    const uint64_t budget = budget_bytes(), used = g_in_use.load();
+    return budget > used ? budget - used : 0;
+}
+uint64_t device_free_bytes() {
+    size_t free_b = 0, total_b = 0;
+    if (cudaMemGetInfo(&free_b, &total_b) != cudaSuccess) {
+        cudaGetLastError();
+        return 0;
+    }
+    return free_b;
 }
 
 // Layout pass: offsets of every tensor in the arena (upload=false) or the copies (upload=true).
@@ -106,13 +127,51 @@ bool check_matrix(const rwb_cuda_matrix& m, const char* what, std::string& err) 
 
 } // namespace
 
+std::string mib(uint64_t b) {
+    return std::to_string((b + (1u << 20) - 1) >> 20) + " MiB";
+}
+
+uint64_t allocatable_bytes() {
+    return std::min(device_free_bytes(), budget_left());
+}
+
 uint64_t usable_free_bytes() {
-    size_t free_b = 0, total_b = 0;
-    if (cudaMemGetInfo(&free_b, &total_b) != cudaSuccess) return 0;
-    uint64_t f = free_b;
-    if (const char* lim = std::getenv("RWB_CUDA_VRAM_LIMIT_MIB"); lim && *lim)
-        f = std::min<uint64_t>(f, uint64_t(std::strtoull(lim, nullptr, 10)) << 20);
-    return f > kReserveBytes ? f - kReserveBytes : 0;
+    const uint64_t f = device_free_bytes();
+    return std::min(f > kReserveBytes ? f - kReserveBytes : 0, budget_left());
+}
+
+std::string out_of_memory(const std::string& what, uint64_t bytes, uint64_t free_bytes) {
+    return "out of GPU memory: needed " + mib(bytes) + " for " + what + ", " + mib(free_bytes) +
+           " free";
+}
+
+bool dev_alloc(void** ptr, uint64_t bytes, const std::string& what, std::string& err) {
+    *ptr = nullptr;
+    // Claim the bytes before allocating so that two threads cannot both pass the check.
+    const uint64_t budget = budget_bytes();
+    uint64_t used = g_in_use.load();
+    do {
+        if (bytes > budget || used > budget - bytes) {
+            err = out_of_memory(what, bytes, allocatable_bytes());
+            return false;
+        }
+    } while (!g_in_use.compare_exchange_weak(used, used + bytes));
+    if (cudaError_t e = cudaMalloc(ptr, bytes); e != cudaSuccess) {
+        cudaGetLastError(); // not sticky: cleared, so the next step of any session is not failed
+        g_in_use -= bytes;
+        *ptr = nullptr;
+        err = e == cudaErrorMemoryAllocation
+                  ? out_of_memory(what, bytes, allocatable_bytes())
+                  : "cannot allocate " + mib(bytes) + " for " + what + ": " + cudaGetErrorString(e);
+        return false;
+    }
+    return true;
+}
+
+void dev_free(void* ptr, uint64_t bytes) {
+    if (!ptr) return;
+    cudaFree(ptr);
+    g_in_use -= bytes;
 }
 
 void DevModel::drop_graphs() {
@@ -122,8 +181,8 @@ void DevModel::drop_graphs() {
 
 DevModel::~DevModel() {
     drop_graphs();
-    if (scratch.block) cudaFree(scratch.block);
-    if (arena) cudaFree(arena);
+    dev_free(scratch.block, scratch.bytes);
+    dev_free(arena, arena_bytes);
     if (cublas) cublasDestroy(cublas);
     if (stream) cudaStreamDestroy(stream);
 }
@@ -230,9 +289,7 @@ DevModel* create_model(const rwb_cuda_model_desc& d, rwb_cuda_progress_fn progre
             b.total += raw_bytes(*mm);
     }
     if (m->has_output) b.total += raw_bytes(d.output);
-    if (cudaError_t e = cudaMalloc(&m->arena, m->arena_bytes); e != cudaSuccess) {
-        err = "cannot allocate " + mib(m->arena_bytes) +
-              " of GPU memory for the weights: " + cudaGetErrorString(e);
+    if (!dev_alloc(&m->arena, m->arena_bytes, "the weights", err)) {
         delete m;
         return nullptr;
     }
@@ -279,19 +336,19 @@ bool DevModel::ensure_scratch(int64_t rows, std::string& err) {
     if (rows <= scratch.rows) return true;
     const uint64_t bytes = scratch_bytes(rows);
     const uint64_t have = scratch.bytes;
-    if (bytes > have && bytes - have > usable_free_bytes() + kReserveBytes / 2) {
-        err = "not enough GPU memory for " + std::to_string(rows) + "-row activation buffers (" +
-              mib(bytes) + ")";
+    const std::string what = std::to_string(rows) + "-row activation buffers";
+    // Growth may eat into half the reserve of a full card, never past the budget (dev_alloc).
+    if (const uint64_t avail = usable_free_bytes() + kReserveBytes / 2;
+        bytes > have && bytes - have > avail) {
+        err = out_of_memory(what, bytes - have, avail);
         return false;
     }
+    // The new block is taken while the old one is still held: on failure the buffers (and the
+    // graphs that point into them) stay as they were and the other sessions go on with them.
     void* block = nullptr;
-    if (cudaError_t e = cudaMalloc(&block, bytes); e != cudaSuccess) {
-        err = "cannot allocate " + mib(bytes) + " of activation buffers: " + cudaGetErrorString(e);
-        cudaGetLastError();
-        return false;
-    }
+    if (!dev_alloc(&block, bytes, what, err)) return false;
     drop_graphs(); // they point into the old buffers
-    if (scratch.block) cudaFree(scratch.block);
+    dev_free(scratch.block, scratch.bytes);
     Scratch& c = scratch;
     c = Scratch{};
     c.block = block;

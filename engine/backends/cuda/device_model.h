@@ -5,6 +5,7 @@
 #pragma once
 
 #include "backends/cuda_host/cuda_abi.h"
+#include "device_memory.h"
 #include "kernels.h"
 
 #include <cublas_v2.h>
@@ -84,15 +85,15 @@ struct DevSession {
     DevModel* model = nullptr;
     __half* k = nullptr;
     __half* v = nullptr;
-    int64_t n_ctx = 0;
+    int64_t n_ctx = 0;    // the session's context
+    int64_t capacity = 0; // positions allocated now (the cache's stride, RowKv::n_ctx)
     int64_t max_batch = 0;
 };
 
-// Free device memory as the planner sees it: cudaMemGetInfo, capped by RWB_CUDA_VRAM_LIMIT_MIB
-// (to try the "does not fit" paths on a large card), less a reserve for the CUDA context,
-// cuBLAS workspaces and graphs, which are not ours to count.
+// Free device memory as the planner sees it: cudaMemGetInfo less a reserve for the CUDA context,
+// cuBLAS workspaces and graphs (not ours to count), capped by what is left of the
+// RWB_CUDA_VRAM_LIMIT_MIB budget (device_memory.h).
 uint64_t usable_free_bytes();
-constexpr uint64_t kReserveBytes = 512ull << 20;
 
 // Creation from the C description (device_model.cu).
 DevModel* create_model(const rwb_cuda_model_desc& d, rwb_cuda_progress_fn progress, void* user,

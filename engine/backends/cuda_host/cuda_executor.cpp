@@ -1,7 +1,19 @@
 // CudaExecutor: CPU embedding -> GPU layers -> (CPU layers) -> logits.
 #include "backends/cuda_host/cuda_executor.h"
 
+#include <cstring>
+
 namespace rwb::cuda_host {
+namespace {
+
+// A module error as the session reports it: "GPU: " says where, except on messages that say so
+// themselves ("out of GPU memory: ...", possibly after "session N of M: ").
+Status gpu_error(const char* err) {
+    if (std::strstr(err, "out of GPU memory")) return Status::error(err);
+    return Status::error(std::string("GPU: ") + err);
+}
+
+} // namespace
 
 CudaExecutor::CudaExecutor(const model::ModelData& m, std::shared_ptr<CudaModel> gpu,
                            int64_t max_batch)
@@ -51,12 +63,12 @@ Status CudaExecutor::eval(const TokenId* tokens, int64_t n, int64_t pos0, float*
     if (gpu_->all_layers()) {
         const int mode = all_rows ? RWB_CUDA_OUT_LOGITS_ALL : RWB_CUDA_OUT_LOGITS_LAST;
         if (mod.session_eval(session_, x_.data(), n, pos0, logits, mode, err, int(sizeof err)))
-            return Status::error(std::string("GPU: ") + err);
+            return gpu_error(err);
         return Status::ok();
     }
     if (mod.session_eval(session_, x_.data(), n, pos0, x_.data(), RWB_CUDA_OUT_HIDDEN, err,
                          int(sizeof err)))
-        return Status::error(std::string("GPU: ") + err);
+        return gpu_error(err);
     return cpu_->eval_hidden(x_.data(), n, pos0, gpu_->gpu_layers(), logits, all_rows, cancel);
 }
 
@@ -81,7 +93,7 @@ Status CudaExecutor::decode_batch(CudaExecutor* const* executors, int count, con
     char err[512] = {0};
     if (gpu.module().batch_decode(sessions.data(), count, x.data(), pos, logits,
                                   RWB_CUDA_OUT_LOGITS_LAST, err, int(sizeof err)))
-        return Status::error(std::string("GPU: ") + err);
+        return gpu_error(err);
     return Status::ok();
 }
 
