@@ -156,18 +156,24 @@ Status Session::append_batch(std::span<Session* const> sessions, std::span<const
     if (sessions.size() != tokens.size()) return Status::error("one token per session");
     if (sessions.empty()) return Status::ok();
     std::vector<cuda_host::CudaExecutor*> gpu;
-    for (Session* s : sessions) {
+    for (size_t i = 0; i < sessions.size(); ++i) {
+        Session* s = sessions[i];
         s->cancel_.store(false, std::memory_order_relaxed);
         if (s->n_past() + 1 > s->options_.n_ctx)
-            return Status::error("context is full (" + std::to_string(s->options_.n_ctx) +
-                                 " tokens)");
+            return Status::error("session " + std::to_string(i + 1) + " of " +
+                                 std::to_string(sessions.size()) + ": context is full (" +
+                                 std::to_string(s->options_.n_ctx) + " tokens)");
         auto* e = dynamic_cast<cuda_host::CudaExecutor*>(s->executor_.get());
         if (e && e->gpu().all_layers() && (gpu.empty() || &e->gpu() == &gpu[0]->gpu()))
             gpu.push_back(e);
     }
     if (gpu.size() != sessions.size() || sessions.size() == 1) {
         for (size_t i = 0; i < sessions.size(); ++i)
-            RWB_RETURN_IF_ERROR(sessions[i]->append(tokens.subspan(i, 1)));
+            if (Status st = sessions[i]->append(tokens.subspan(i, 1)); !st)
+                return sessions.size() == 1
+                           ? st
+                           : st.with_context("session " + std::to_string(i + 1) + " of " +
+                                             std::to_string(sessions.size()));
         return Status::ok();
     }
     const int64_t vocab = sessions[0]->model_->data().hp.n_vocab;

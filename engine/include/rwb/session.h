@@ -145,7 +145,9 @@ public:
 
     // Appends one token to each session (tokens[i] to sessions[i]). Sessions of one model whose
     // layers are all on the GPU decode in one step (the weights are read once for all of them);
-    // otherwise each appends in turn. On failure the sessions are unchanged.
+    // otherwise each appends in turn. A failure names the session ("session 2 of 3: out of GPU
+    // memory: ...") so the caller can end that one and go on with the others. In one GPU step
+    // every session is unchanged on failure; appending in turn, those before it have appended.
     static Status append_batch(std::span<Session* const> sessions, std::span<const TokenId> tokens);
 
 private:
