@@ -47,10 +47,14 @@ bool reserve_kv(DevSession& s, int64_t need, int64_t keep, std::string& err) {
     const int64_t cap =
         std::min(s.n_ctx, std::max({need, 2 * s.capacity, kKvFirstPositions, s.max_batch}));
     const uint64_t bytes = m.kv_bytes(cap);
-    void* block = nullptr;
-    if (!rwb::cuda::dev_alloc(&block, bytes, "the KV cache (" + std::to_string(cap) + " positions)",
-                              err))
+    const std::string what = "the KV cache (" + std::to_string(cap) + " positions)";
+    // Growth leaves the reserve to cuBLAS and graphs, as the planner and creation do.
+    if (const uint64_t avail = rwb::cuda::usable_free_bytes(); bytes > avail) {
+        err = rwb::cuda::out_of_memory(what, bytes, avail);
         return false;
+    }
+    void* block = nullptr;
+    if (!rwb::cuda::dev_alloc(&block, bytes, what, err)) return false;
     auto* k = static_cast<__half*>(block);
     __half* v = k + bytes / 4; // bytes = K and V halves, 2 bytes each
     keep = std::min(keep, s.capacity);
