@@ -75,7 +75,8 @@ rwb_cuda_model* rwb_cuda_model_create(const rwb_cuda_model_desc* desc,
                                       int err_size);
 void rwb_cuda_model_destroy(rwb_cuda_model* model);
 
-/* A KV cache (F16, n_ctx positions of the model's GPU layers) and activation buffers. */
+/* A KV cache (F16, up to n_ctx positions of the model's GPU layers; refused when n_ctx could not
+ * fit now, then taken as it fills) and activation buffers of max_batch rows. */
 rwb_cuda_session* rwb_cuda_session_create(rwb_cuda_model* model, int64_t n_ctx, int64_t max_batch,
                                           char* err, int err_size);
 void rwb_cuda_session_destroy(rwb_cuda_session* session);
@@ -85,13 +86,17 @@ void rwb_cuda_session_destroy(rwb_cuda_session* session);
 #define RWB_CUDA_OUT_LOGITS_LAST 1 /* out: [n_vocab] logits of the last row (all layers on GPU) */
 #define RWB_CUDA_OUT_LOGITS_ALL 2  /* out: [n][n_vocab] */
 
-/* x: [n][n_embd] embeddings of the n tokens at positions pos0 .. pos0+n-1. */
+/* x: [n][n_embd] embeddings of the n tokens at positions pos0 .. pos0+n-1. When the KV cache must
+ * grow and the memory (or RWB_CUDA_VRAM_LIMIT_MIB) does not allow it, fails before running with
+ * "out of GPU memory: ..." and changes nothing; other sessions are not affected. */
 int rwb_cuda_session_eval(rwb_cuda_session* session, const float* x, int64_t n, int64_t pos0,
                           float* out, int out_mode, char* err, int err_size);
 
 /* One decode step of several sessions of the same model at once (weights read once for all):
  * x: [count][n_embd], pos[i]: position of session i's token, out: [count][n_vocab] logits
- * (all layers on the GPU) or [count][n_embd] hidden (out_mode as above). */
+ * (all layers on the GPU) or [count][n_embd] hidden (out_mode as above). A session whose cache
+ * cannot grow fails the step before it runs ("session i of count: out of GPU memory: ..."); shared
+ * buffers that cannot grow to count rows run it as smaller batches. */
 int rwb_cuda_batch_decode(rwb_cuda_session* const* sessions, int count, const float* x,
                           const int64_t* pos, float* out, int out_mode, char* err, int err_size);
 
