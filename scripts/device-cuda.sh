@@ -1,6 +1,6 @@
 #!/bin/bash
 # Runs the CUDA backend's checks and benchmarks on the GPU machine, writing logs to $OUT.
-# Expects .device/bin (rwb, librwb_cuda.so, tst_cuda_backend, bench_cuda_ops built for sm_90 on the dev machine;
+# Expects .device/bin (rwb, librwb_cuda.so, tst_cuda_ops, tst_cuda_backend, bench_cuda_ops built for sm_90 on the dev machine;
 # the GPU machine has no Qt and no PCRE2/nlohmann headers to build them) and .device/reference
 # (a subset of tests/data/reference). Usage: scripts/device-cuda.sh [test|ops|bench|all]
 # RWB_BENCH_SHAPES (default "1.5b 7b") and RWB_BENCH_TYPES pick the rwb bench files.
@@ -18,6 +18,10 @@ export RWB_CUDA_MODULE=$B/librwb_cuda.so
 export RWB_REFERENCE_DIR=$PWD/.device/reference
 { nvidia-smi; ldd "$B/rwb" "$B/librwb_cuda.so"; } >"$OUT/env.txt" 2>&1
 if [ "$what" = all ] || [ "$what" = test ]; then
+  # Every kernel launcher against the CPU engine's op on fresh random inputs (seed in the log).
+  timeout 150 "$B/tst_cuda_ops" >"$OUT/ops-test.log" 2>&1
+  echo "tst_cuda_ops rc=$?" | tee -a "$OUT/ops-test.log"
+  grep -E "^(PASS|FAIL|SKIP)|^  (fail|matvec):|seed" "$OUT/ops-test.log"
   timeout 240 "$B/tst_cuda_backend" >"$OUT/test.log" 2>&1
   rc=$?
   echo "tst_cuda_backend rc=$rc" | tee -a "$OUT/test.log"
