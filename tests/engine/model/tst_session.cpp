@@ -1,6 +1,6 @@
 // Session behaviour on llama.cpp's tiny reference models: prefix reuse, batched vs token-by-token
-// prefill, cancel from another thread, two sessions on one model at once, context limits and
-// the thinking budget.
+// prefill, cancel from another thread, two sessions on one model at once, context limits, the
+// batched append's errors and the thinking budget.
 #include "reference_data.h"
 
 #include "rwb/model.h"
@@ -171,6 +171,34 @@ private slots:
             QCOMPARE(g->stop, rwb::StopReason::ContextFull);
             QCOMPARE(s->n_past(), int64_t(16));
         }
+    }
+
+    // On the CPU, append_batch appends each session in turn: a failure names the session; a full
+    // context is caught before any session changes, a bad token only when its session's turn comes.
+    void append_batch_names_the_failing_session() {
+        auto m = load("llama-tiny-q8_0");
+        QVERIFY(m);
+        const auto seq = read_tokens("seq17");
+        auto s1 = make_session(m, 64), s2 = make_session(m, 16);
+        QVERIFY(s1 && s2);
+        QVERIFY(s1->prefill(std::span<const int32_t>(seq.data(), 5)));
+        QVERIFY(s2->prefill(std::span<const int32_t>(seq.data(), 16)));
+        rwb::Session* both[] = {s1.get(), s2.get()};
+        const int32_t next[] = {seq[5], seq[16]};
+        rwb::Status st = rwb::Session::append_batch(both, next);
+        QVERIFY(!st);
+        QVERIFY2(QString::fromStdString(st.message()).startsWith("session 2 of 2: context is full"),
+                 st.message().c_str());
+        QCOMPARE(s1->n_past(), int64_t(5));
+
+        s2->clear();
+        const int32_t bad[] = {seq[5], 1024}; // the vocabulary is 0..1023
+        st = rwb::Session::append_batch(both, bad);
+        QVERIFY(!st);
+        QVERIFY2(QString::fromStdString(st.message()).startsWith("session 2 of 2: token id 1024"),
+                 st.message().c_str());
+        QCOMPARE(s1->n_past(), int64_t(6));
+        QCOMPARE(s2->n_past(), int64_t(0));
     }
 
     void thinking_budget_forces_close() {
