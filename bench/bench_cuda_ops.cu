@@ -183,6 +183,67 @@ void bench_matvecs(const ModelShape& m, const TypeInfo& t, cudaStream_t s, doubl
     row(op, "sum of the seven", layer_s, layer_bytes, copy_bw);
 }
 
+// The products of one decode layer as the decode step launches them: q/k/v in one staged launch
+// with the attention RMSNorm fused, the attention output, gate/up with the norm and SwiGLU
+// fused, and down; the bytes are the layer's weights.
+void bench_fused_layer(const ModelShape& m, const TypeInfo& t, cudaStream_t s, double copy_bw,
+                       const float* x, float* y, const float* norm_w) {
+    const int64_t kv = m.kv_heads * m.head_dim;
+    const int64_t shapes[7][2] = {{m.embd, m.embd}, {kv, m.embd},   {kv, m.embd},  {m.embd, m.embd},
+                                  {m.ff, m.embd},   {m.ff, m.embd}, {m.embd, m.ff}};
+    int64_t stride[7], offset[8] = {0};
+    for (int i = 0; i < 7; ++i) {
+        if (shapes[i][1] % t.block_elems) return;
+        stride[i] = (shapes[i][1] / t.block_elems * t.block_bytes + 15) / 16 * 16;
+        offset[i + 1] = offset[i] + (stride[i] * shapes[i][0] + 255) / 256 * 256;
+    }
+    const uint64_t bytes = uint64_t(offset[7]);
+    const int copies = int(std::clamp<uint64_t>((256ull << 20) / bytes + 1, 2, 16));
+    uint8_t* w = nullptr;
+    if (!ok(cudaMalloc(&w, bytes * copies), "malloc weights")) return;
+    fill(w, bytes * copies, 11);
+    auto mat = [&](int i, int c) {
+        return DevMatrix{t.id, w + bytes * uint64_t(c) + offset[i], shapes[i][0], shapes[i][1],
+                         stride[i]};
+    };
+    float *q = y, *k = y + m.embd, *v = k + kv, *gate = v + kv, *up = gate + m.ff;
+    float* res = up + m.ff;
+    // Where the staged kernel is off (RWB_CUDA_MATVEC=warp) the parts run as the decode step
+    // then runs them: the norm, then one product each.
+    float* xn = res + m.embd;
+    auto qkv = [&](int c) {
+        const MatvecJob jobs[3] = {{mat(0, c), q, m.embd}, {mat(1, c), k, kv}, {mat(2, c), v, kv}};
+        if (matvec_fused(jobs, 3, false, x, 1, m.embd, norm_w, 1e-6f, s)) return;
+        rms_norm(x, norm_w, xn, 1, m.embd, 1e-6f, s);
+        for (const MatvecJob& j : jobs) matvec(j.W, xn, 1, m.embd, j.Y, j.ldy, nullptr, false, s);
+    };
+    auto gate_up = [&](int c) {
+        const MatvecJob jobs[2] = {{mat(4, c), gate, m.ff}, {mat(5, c), up, m.ff}};
+        if (matvec_fused(jobs, 2, true, x, 1, m.embd, norm_w, 1e-6f, s)) return;
+        rms_norm(x, norm_w, xn, 1, m.embd, 1e-6f, s);
+        matvec(jobs[0].W, xn, 1, m.embd, gate, m.ff, nullptr, false, s);
+        matvec(jobs[1].W, xn, 1, m.embd, up, m.ff, nullptr, false, s);
+        swiglu(gate, up, m.ff, s);
+    };
+    auto attn_out = [&](int c) { matvec(mat(3, c), x, 1, m.embd, res, m.embd, nullptr, true, s); };
+    auto down = [&](int c) { matvec(mat(6, c), gate, 1, m.ff, res, m.embd, nullptr, true, s); };
+    auto part = [&](int i0, int i1) { return double(offset[i1] - offset[i0]); };
+    char op[64];
+    std::snprintf(op, sizeof op, "fused %s q+k+v (+norm)", t.name);
+    row(op, "one launch", time_op(s, 64, [&](int i) { qkv(i % copies); }), part(0, 3), copy_bw);
+    std::snprintf(op, sizeof op, "fused %s gate+up (+norm,swiglu)", t.name);
+    row(op, "one launch", time_op(s, 64, [&](int i) { gate_up(i % copies); }), part(4, 6), copy_bw);
+    std::snprintf(op, sizeof op, "fused %s layer products", t.name);
+    row(op, "four launches",
+        time_op(s, 64,
+                [&](int i) {
+                    const int c = i % copies;
+                    qkv(c), attn_out(c), gate_up(c), down(c);
+                }),
+        double(bytes), copy_bw);
+    cudaFree(w);
+}
+
 void bench_other(const ModelShape& m, const Args& a, cudaStream_t s, double copy_bw) {
     const int64_t qd = m.heads * m.head_dim, kd = m.kv_heads * m.head_dim;
     const int max_ctx = *std::max_element(a.ctx.begin(), a.ctx.end());
@@ -202,6 +263,9 @@ void bench_other(const ModelShape& m, const Args& a, cudaStream_t s, double copy
     ok(cudaMalloc(&kc, uint64_t(kd) * max_ctx * 2), "malloc");
     ok(cudaMalloc(&vc, uint64_t(kd) * max_ctx * 2), "malloc");
     ok(cudaMalloc(&rows, sizeof(RowKv)), "malloc");
+    int* counters;
+    ok(cudaMalloc(&counters, m.heads * 4), "malloc");
+    cudaMemset(counters, 0, m.heads * 4);
     fill(x, m.ff * 4, 3), fill(w, m.ff * 4, 4), fill(q, qd * 4, 5), fill(k, kd * 4, 6);
     fill(v, kd * 4, 8), fill(kc, uint64_t(kd) * max_ctx * 2, 9),
         fill(vc, uint64_t(kd) * max_ctx * 2, 10);
@@ -233,9 +297,16 @@ void bench_other(const ModelShape& m, const Args& a, cudaStream_t s, double copy
         char op[64];
         std::snprintf(op, sizeof op, "attention (%d splits)", splits);
         row(op, shape, t, double(ctx) * double(kd) * 4, copy_bw);
+        AttentionArgs ad = aa; // as the decode step runs it: the last split merges
+        ad.counters = counters;
+        const double td =
+            time_op(s, 64, [&](int) { attention_decode(q, k, v, rows, 1, att, ad, ra, s); });
+        std::snprintf(op, sizeof op, "rope+attention (%d splits)", splits);
+        row(op, shape, td, double(ctx) * double(kd) * 4, copy_bw);
     }
-    for (void* p : {(void*)x, (void*)w, (void*)out, (void*)q, (void*)k, (void*)v, (void*)att,
-                    (void*)partial, (void*)inv_freq, (void*)kc, (void*)vc, (void*)rows})
+    for (void* p :
+         {(void*)x, (void*)w, (void*)out, (void*)q, (void*)k, (void*)v, (void*)att, (void*)partial,
+          (void*)inv_freq, (void*)kc, (void*)vc, (void*)rows, (void*)counters})
         cudaFree(p);
 }
 
@@ -279,12 +350,22 @@ int main(int argc, char** argv) {
     ok(cudaMalloc(&x, 32768 * 4), "malloc");
     ok(cudaMalloc(&y, 160000 * 4), "malloc");
     fill(x, 32768 * 4, 2);
+    // Norm weights near 1 (random bytes would make NaNs of the staged rows).
+    float* norm_w;
+    ok(cudaMalloc(&norm_w, 32768 * 4), "malloc");
+    {
+        std::vector<float> ones(32768, 1.f);
+        cudaMemcpy(norm_w, ones.data(), ones.size() * 4, cudaMemcpyHostToDevice);
+    }
     for (const ModelShape& m : kShapes) {
         if (std::find(a.shapes.begin(), a.shapes.end(), m.name) == a.shapes.end()) continue;
         std::printf("== R1-Distill-Qwen-%s shape\n", m.name);
         for (const std::string& tn : a.types)
             for (const TypeInfo& t : kTypes)
-                if (tn == t.name) bench_matvecs(m, t, s, copy_bw, x, y);
+                if (tn == t.name) {
+                    bench_matvecs(m, t, s, copy_bw, x, y);
+                    bench_fused_layer(m, t, s, copy_bw, x, y, norm_w);
+                }
         bench_other(m, a, s, copy_bw);
     }
     return ok(cudaDeviceSynchronize(), "run") ? 0 : 1;

@@ -44,6 +44,13 @@ bool matmul(DevModel& m, const DevMatrix& W, const float* X, int n, int64_t ldx,
     return true;
 }
 
+// How one evaluation runs: its flash-decoding splits, and whether every row has a cache of its
+// own (one token per session), which lets decode attention rotate and store the new k itself.
+struct StepPlan {
+    int splits = 1;
+    bool own_caches = false;
+};
+
 int splits_for(const RowKv* rows, int n) {
     if (n > kMaxMatvecRows) return 1; // prefill: rows x heads already fill the GPU
     int64_t longest = 0;
@@ -51,26 +58,67 @@ int splits_for(const RowKv* rows, int n) {
     return decode_splits(longest);
 }
 
-bool layer(DevModel& m, int64_t l, int n, int splits, std::string& err) {
+// Decode rows: RMSNorm fused into the staged products, q/k/v in one launch, gate/up with the
+// SwiGLU in one launch. Where the weights' types rule a fusion out, the parts run one by one.
+void fused_qkv(DevModel& m, const DevLayer& L, int n) {
+    const Shape& s = m.shape;
+    Scratch& c = m.scratch;
+    const MatvecJob jobs[3] = {{L.wq, c.q, s.q_dim(), L.bq, false},
+                               {L.wk, c.k, s.kv_dim(), L.bk, false},
+                               {L.wv, c.v, s.kv_dim(), L.bv, false}};
+    if (matvec_fused(jobs, 3, false, c.x, n, s.n_embd, L.attn_norm, s.rms_eps, m.stream)) return;
+    // Mixed stage kinds (say F16 q and k with a quantized v): the norm on its own, then one launch
+    // per product.
+    rms_norm(c.x, L.attn_norm, c.xn, n, s.n_embd, s.rms_eps, m.stream);
+    for (const MatvecJob& j : jobs)
+        matvec(j.W, c.xn, n, s.n_embd, j.Y, j.ldy, j.bias, false, m.stream);
+}
+
+void fused_ffn_in(DevModel& m, const DevLayer& L, int n) {
+    const Shape& s = m.shape;
+    Scratch& c = m.scratch;
+    const MatvecJob jobs[2] = {{L.gate, c.gate, s.n_ff, nullptr, false},
+                               {L.up, c.up, s.n_ff, nullptr, false}};
+    if (matvec_fused(jobs, 2, true, c.x, n, s.n_embd, L.ffn_norm, s.rms_eps, m.stream)) return;
+    rms_norm(c.x, L.ffn_norm, c.xn, n, s.n_embd, s.rms_eps, m.stream);
+    matvec(L.gate, c.xn, n, s.n_embd, c.gate, s.n_ff, nullptr, false, m.stream);
+    matvec(L.up, c.xn, n, s.n_embd, c.up, s.n_ff, nullptr, false, m.stream);
+    swiglu(c.gate, c.up, int64_t(n) * s.n_ff, m.stream);
+}
+
+bool layer(DevModel& m, int64_t l, int n, const StepPlan& plan, std::string& err) {
     const Shape& s = m.shape;
     const DevLayer& L = m.layers[size_t(l)];
     Scratch& c = m.scratch;
     const int64_t E = s.n_embd, QD = s.q_dim(), KD = s.kv_dim(), F = s.n_ff;
-    rms_norm(c.x, L.attn_norm, c.xn, n, E, s.rms_eps, m.stream);
-    if (!matmul(m, L.wq, c.xn, n, E, c.q, QD, L.bq, false, err)) return false;
-    if (!matmul(m, L.wk, c.xn, n, E, c.k, KD, L.bk, false, err)) return false;
-    if (!matmul(m, L.wv, c.xn, n, E, c.v, KD, L.bv, false, err)) return false;
-    RopeArgs ra{s.n_head, s.n_head_kv, s.head_dim, s.n_rot, s.neox, m.inv_freq, l};
-    rope_kv_store(c.q, c.k, c.v, c.row_kv, n, ra, m.stream);
-    AttentionArgs aa{
-        s.n_head, s.n_head_kv, s.head_dim, l, float(1.0 / std::sqrt(double(s.head_dim))),
-        splits,   c.partial};
-    attention(c.q, c.row_kv, n, c.attn, aa, m.stream);
+    const bool decode = n <= kMaxMatvecRows;
+    if (decode) {
+        fused_qkv(m, L, n);
+    } else {
+        rms_norm(c.x, L.attn_norm, c.xn, n, E, s.rms_eps, m.stream);
+        if (!matmul(m, L.wq, c.xn, n, E, c.q, QD, L.bq, false, err)) return false;
+        if (!matmul(m, L.wk, c.xn, n, E, c.k, KD, L.bk, false, err)) return false;
+        if (!matmul(m, L.wv, c.xn, n, E, c.v, KD, L.bv, false, err)) return false;
+    }
+    const RopeArgs ra{s.n_head, s.n_head_kv, s.head_dim, s.n_rot, s.neox, m.inv_freq, l};
+    const AttentionArgs aa{
+        s.n_head,    s.n_head_kv, s.head_dim,      l, float(1.0 / std::sqrt(double(s.head_dim))),
+        plan.splits, c.partial,   c.split_counters};
+    if (decode && plan.own_caches) {
+        attention_decode(c.q, c.k, c.v, c.row_kv, n, c.attn, aa, ra, m.stream);
+    } else {
+        rope_kv_store(c.q, c.k, c.v, c.row_kv, n, ra, m.stream);
+        attention(c.q, c.row_kv, n, c.attn, aa, m.stream);
+    }
     if (!matmul(m, L.wo, c.attn, n, QD, c.x, E, nullptr, true, err)) return false;
-    rms_norm(c.x, L.ffn_norm, c.xn, n, E, s.rms_eps, m.stream);
-    if (!matmul(m, L.gate, c.xn, n, E, c.gate, F, nullptr, false, err)) return false;
-    if (!matmul(m, L.up, c.xn, n, E, c.up, F, nullptr, false, err)) return false;
-    swiglu(c.gate, c.up, int64_t(n) * F, m.stream);
+    if (decode) {
+        fused_ffn_in(m, L, n);
+    } else {
+        rms_norm(c.x, L.ffn_norm, c.xn, n, E, s.rms_eps, m.stream);
+        if (!matmul(m, L.gate, c.xn, n, E, c.gate, F, nullptr, false, err)) return false;
+        if (!matmul(m, L.up, c.xn, n, E, c.up, F, nullptr, false, err)) return false;
+        swiglu(c.gate, c.up, int64_t(n) * F, m.stream);
+    }
     return matmul(m, L.down, c.gate, n, F, c.x, E, nullptr, true, err);
 }
 
@@ -81,25 +129,35 @@ bool check(cudaError_t e, const char* what, std::string& err) {
     return false;
 }
 
-// Every kernel of the step after the uploads: the layers, then the output norm and product.
-bool launch_step(DevModel& m, int n, int splits, int out_mode, std::string& err) {
+// Every kernel of the step after the uploads: the layers, then the output norm, and with
+// `logits` (decode rows) the output product too, the norm fused into it.
+bool launch_step(DevModel& m, int n, const StepPlan& plan, int out_mode, bool logits,
+                 std::string& err) {
     const Shape& s = m.shape;
     Scratch& c = m.scratch;
     for (int64_t l = 0; l < m.n_gpu_layers; ++l)
-        if (!layer(m, l, n, splits, err)) return false;
+        if (!layer(m, l, n, plan, err)) return false;
     if (out_mode == RWB_CUDA_OUT_HIDDEN) return true;
     const int first = out_mode == RWB_CUDA_OUT_LOGITS_ALL ? 0 : n - 1;
-    rms_norm(c.x + int64_t(first) * s.n_embd, m.output_norm, c.xn, n - first, s.n_embd, s.rms_eps,
-             m.stream);
+    const float* x = c.x + int64_t(first) * s.n_embd;
+    if (logits) {
+        const MatvecJob job{m.output, c.logits, s.n_vocab, nullptr, false};
+        if (matvec_fused(&job, 1, false, x, n - first, s.n_embd, m.output_norm, s.rms_eps,
+                         m.stream))
+            return true;
+    }
+    rms_norm(x, m.output_norm, c.xn, n - first, s.n_embd, s.rms_eps, m.stream);
+    if (logits)
+        matvec(m.output, c.xn, n - first, s.n_embd, c.logits, s.n_vocab, nullptr, false, m.stream);
     return true;
 }
 
 // The decode step as a CUDA graph: ~350 small kernels per token for a 28-layer model cost more
 // in launches than in memory traffic; replaying one graph removes the per-launch CPU overhead.
 // Returns false (and nothing launched) when capture is not possible; the caller then launches.
-bool graph_step(DevModel& m, int n, int splits, int out_mode) {
+bool graph_step(DevModel& m, int n, const StepPlan& plan, int out_mode) {
     if (!m.graphs_enabled || n > kMaxMatvecRows) return false;
-    const int key = n * 1024 + splits * 4 + out_mode;
+    const int key = n * 2048 + plan.splits * 8 + (plan.own_caches ? 4 : 0) + out_mode;
     auto it = m.graphs.find(key);
     if (it == m.graphs.end()) {
         cudaGraph_t g = nullptr;
@@ -109,12 +167,7 @@ bool graph_step(DevModel& m, int n, int splits, int out_mode) {
             return false;
         }
         std::string e;
-        bool ok = launch_step(m, n, splits, out_mode, e);
-        if (ok && out_mode != RWB_CUDA_OUT_HIDDEN) {
-            const int first = out_mode == RWB_CUDA_OUT_LOGITS_ALL ? 0 : n - 1;
-            matvec(m.output, m.scratch.xn, n - first, m.shape.n_embd, m.scratch.logits,
-                   m.shape.n_vocab, nullptr, false, m.stream);
-        }
+        const bool ok = launch_step(m, n, plan, out_mode, true, e);
         const cudaError_t end = cudaStreamEndCapture(m.stream, &g);
         cudaGraphExec_t exec = nullptr;
         if (!ok || end != cudaSuccess || !g || cudaGraphInstantiate(&exec, g, 0) != cudaSuccess) {
@@ -151,10 +204,15 @@ bool forward(DevModel& m, const RowKv* rows, int n, const float* x, float* out, 
                                m.stream),
                "upload", err))
         return false;
-    const int splits = splits_for(rows, n);
+    StepPlan plan;
+    plan.splits = splits_for(rows, n);
+    plan.own_caches = true;
+    for (int i = 0; i < n && plan.own_caches; ++i)
+        for (int j = 0; j < i; ++j)
+            if (rows[i].k == rows[j].k) plan.own_caches = false;
     const bool graphed =
-        std::getenv("RWB_CUDA_NO_GRAPHS") == nullptr && graph_step(m, n, splits, out_mode);
-    if (!graphed && !launch_step(m, n, splits, out_mode, err)) return false;
+        std::getenv("RWB_CUDA_NO_GRAPHS") == nullptr && graph_step(m, n, plan, out_mode);
+    if (!graphed && !launch_step(m, n, plan, out_mode, false, err)) return false;
 
     if (out_mode == RWB_CUDA_OUT_HIDDEN) {
         if (!check(cudaMemcpyAsync(out, c.x, size_t(n) * size_t(E) * 4, cudaMemcpyDeviceToHost,

@@ -324,6 +324,7 @@ uint64_t DevModel::scratch_bytes(int64_t rows) const {
     uint64_t f = R * uint64_t(2 * s.n_embd + 2 * s.q_dim() + 2 * s.kv_dim() + 2 * s.n_ff);
     f += uint64_t(std::min<int64_t>(rows, kLogitRowsPerStep)) * uint64_t(s.n_vocab);
     f += uint64_t(kMaxMatvecRows) * uint64_t(s.n_head) * kMaxSplits * uint64_t(s.head_dim + 2);
+    f += uint64_t(kMaxMatvecRows) * uint64_t(s.n_head); // split counters (ints)
     uint64_t h = 0; // halves for the GEMM path (more rows than the mat-vec kernels take)
     if (rows > kMaxMatvecRows)
         h = R * uint64_t(std::max({s.n_embd, s.q_dim(), s.n_ff})) + uint64_t(w16_elems);
@@ -374,6 +375,13 @@ bool DevModel::ensure_scratch(int64_t rows, std::string& err) {
         take(uint64_t(std::min<int64_t>(rows, kLogitRowsPerStep)) * s.n_vocab * 4));
     c.partial = reinterpret_cast<float*>(
         take(uint64_t(kMaxMatvecRows) * s.n_head * kMaxSplits * (s.head_dim + 2) * 4));
+    c.split_counters = reinterpret_cast<int*>(take(uint64_t(kMaxMatvecRows) * s.n_head * 4));
+    if (cudaMemset(c.split_counters, 0, size_t(kMaxMatvecRows) * size_t(s.n_head) * 4) !=
+        cudaSuccess) {
+        err = "CUDA error clearing the attention counters";
+        cudaGetLastError();
+        return false;
+    }
     if (rows > kMaxMatvecRows) {
         c.x16 = reinterpret_cast<__half*>(
             take(R * uint64_t(std::max({s.n_embd, s.q_dim(), s.n_ff})) * 2));

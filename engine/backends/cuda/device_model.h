@@ -40,6 +40,7 @@ struct Scratch {
     uint64_t bytes = 0;
     float *x = nullptr, *xn = nullptr, *q = nullptr, *k = nullptr, *v = nullptr, *attn = nullptr;
     float *gate = nullptr, *up = nullptr, *logits = nullptr, *partial = nullptr;
+    int* split_counters = nullptr; // attention's per-(row, head) split counters, kept at zero
     __half *x16 = nullptr, *w16 = nullptr;
     RowKv* row_kv = nullptr;
 };
@@ -65,8 +66,9 @@ public:
     std::mutex mu;
     Scratch scratch;
     // Decode steps (up to kMaxMatvecRows rows, no cuBLAS inside) replayed as CUDA graphs, keyed by
-    // rows * 1024 + splits * 4 + out_mode. Positions and KV pointers are read from device memory
-    // (Scratch::row_kv), so one graph serves every step; dropped when the buffers move.
+    // rows * 2048 + splits * 8 + own caches * 4 + out_mode. Positions and KV pointers are read from
+    // device memory (Scratch::row_kv), so one graph serves every step; dropped when the buffers
+    // move.
     std::map<int, cudaGraphExec_t> graphs;
     bool graphs_enabled = true;
     void drop_graphs();

@@ -20,6 +20,26 @@ constexpr int kMaxMatvecRows = 8;
 // Y[m][r] (+)= sum_k W[r][k] X[m][k] (+ bias[r]) for m < n <= kMaxMatvecRows.
 void matvec(const DevMatrix& W, const float* X, int n, int64_t ldx, float* Y, int64_t ldy,
             const float* bias, bool accumulate, cudaStream_t s);
+// The same with the warp kernel only (activations read from global memory).
+void matvec_warp(const DevMatrix& W, const float* X, int n, int64_t ldx, float* Y, int64_t ldy,
+                 const float* bias, bool accumulate, cudaStream_t s);
+
+// One product of a fused mat-vec launch: Y[m][r] (+)= (W . x_m)[r] (+ bias[r]).
+struct MatvecJob {
+    DevMatrix W;
+    float* Y = nullptr;
+    int64_t ldy = 0;
+    const float* bias = nullptr;
+    bool accumulate = false;
+};
+// Up to three products of the same n <= kMaxMatvecRows input rows (all jobs' cols equal) in one
+// launch. norm_w: the rows are RMS-normalised (eps) and scaled by norm_w first. silu_pair: two
+// jobs of the same type and rows; jobs[0].Y = silu(W0 . x) * (W1 . x). Returns false, with
+// nothing launched, when the jobs cannot share the staged kernel (mixed float and quantized
+// types, too wide for shared memory, unaligned rows, RWB_CUDA_MATVEC=warp); the caller then
+// runs the parts one by one.
+bool matvec_fused(const MatvecJob* jobs, int njobs, bool silu_pair, const float* X, int n,
+                  int64_t ldx, const float* norm_w, float eps, cudaStream_t s);
 // Sets the mat-vec kernels' shared-memory limits; call once per process before capturing graphs.
 void matvec_prepare();
 // out: rows [r0, r0 + nr) of W as F16 (row-major, cols per row).
@@ -66,9 +86,17 @@ struct AttentionArgs {
     float scale;
     int splits;     // KV ranges per (row, head) (flash-decoding); 1 for prefill
     float* partial; // [n][n_head][splits][head_dim + 2] when splits > 1
+    // [n][n_head] zeros: with them the last split of each (row, head) merges the splits in the
+    // same kernel (and zeroes its counter again); without, a second kernel does.
+    int* counters = nullptr;
 };
 // out [n][n_head*hd] = softmax(q k^T) v over each row's cache positions 0 .. pos.
 void attention(const float* q, const RowKv* rows, int n, float* out, const AttentionArgs& a,
                cudaStream_t s);
+// Decode rows (each attends to its cache and its own new token; rows never see each other's k):
+// rope_kv_store and attention in one kernel. q, k, v: the products' rows, unrotated; the new k
+// and v are stored into the rows' caches on the way.
+void attention_decode(const float* q, const float* k, const float* v, const RowKv* rows, int n,
+                      float* out, const AttentionArgs& a, const RopeArgs& ra, cudaStream_t s);
 
 } // namespace rwb::cuda

@@ -168,17 +168,30 @@ void reference_models() {
                       "top-1 vs CPU %.3f, vs exact %.3f (llama.cpp %.3f)",
                       name.c_str(), seq.c_str(), l2_cpu, l2_exact, l2_cpu_exact, llama_l2, top_cpu,
                       top_exact, llama_top1);
-        check(l2_cpu <= l2_cpu_exact + l2_exact + 1e-4 && top_cpu == 1.0 && l2_exact < 1e-3 &&
-                  top_exact >= llama_top1,
-              buf);
+        // Same top-1 as the CPU and no further from the exact forward pass than llama.cpp or our
+        // CPU backend are. Against the CPU: under the 1e-2, or, where the CPU itself is
+        // further than that from exact (its 8-bit activations on these 256-wide random models,
+        // 1.1-1.7e-2, as llama.cpp's), no more than the two distances to exact add up to. Rows
+        // of more than kMaxMatvecRows (seq17, seq150) run F16 GEMMs, near exact; decode rows
+        // (seq1) use 8-bit activations quantized as the CPU quantizes them.
+        const double own_bar = std::max(l2_cpu_exact, llama_l2) + 1e-3;
+        const bool near_cpu = l2_cpu < 1e-2 || l2_cpu <= l2_cpu_exact + l2_exact + 1e-4;
+        check(near_cpu && top_cpu == 1.0 && l2_exact <= own_bar && top_exact >= llama_top1, buf);
         if (seq == "seq17") {
             const auto d = decode_logits(gpu[name], toks);
-            // Decode (mat-vec, F32 activations, flash-decoding) against the exact last row.
+            const auto dc = decode_logits(cpu[name], toks);
+            // Decode (staged mat-vecs, flash-decoding) against the CPU's decode and the exact row.
             const float* last_e = exact.data() + (toks.size() - 1) * V;
-            const double l2 = d.size() == V ? rel_l2(d.data(), last_e, V) : -1.0;
-            const bool ok = d.size() == V && l2 < 1e-3 && argmax(d.data(), V) == argmax(last_e, V);
-            std::snprintf(buf, sizeof buf, "%s/%s decode one by one: relL2 vs exact %.2e",
-                          name.c_str(), seq.c_str(), l2);
+            const bool sized = d.size() == V && dc.size() == V;
+            const double l2 = sized ? rel_l2(d.data(), dc.data(), V) : -1.0;
+            const double l2e = sized ? rel_l2(d.data(), last_e, V) : -1.0;
+            const double l2ce = sized ? rel_l2(dc.data(), last_e, V) : -1.0;
+            const bool ok = sized && l2 < 1e-2 && argmax(d.data(), V) == argmax(dc.data(), V) &&
+                            l2e <= std::max(l2ce, llama_l2) + 1e-3;
+            std::snprintf(buf, sizeof buf,
+                          "%s/%s decode one by one: relL2 vs CPU decode %.2e, vs exact %.2e (CPU "
+                          "%.2e, llama.cpp %.2e)",
+                          name.c_str(), seq.c_str(), l2, l2e, l2ce, llama_l2);
             check(ok, buf);
         }
     }

@@ -1,0 +1,393 @@
+// The staged mat-vec kernel: each block stages the activation rows once in shared memory
+// (matvec_stage.cuh: the layer's RMSNorm applied there; 8-bit units for the quantized types,
+// whose dot products run as dp4a on the packed bytes, bank-padded floats for F32/F16/BF16), then
+// its warps walk weight rows. One launch serves up to three products of the same input (q, k and
+// v of a layer), or a gate/up pair whose store applies the SwiGLU, so a decode layer launches
+// five kernels where it launched twelve: at ~3 us of launch gap each, that mattered more than
+// the weight bytes for the 1.5B model.
+#include "kernels.h"
+#include "matvec_dot.cuh"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+
+namespace rwb::cuda {
+namespace {
+
+constexpr int kWarps = kStageThreads / 32;
+
+struct JobArgs {
+    const uint8_t* W;
+    int64_t rows, stride;
+    float* Y;
+    int64_t ldy;
+    const float* bias;
+    uint32_t type;
+    int accumulate;
+    int block0, nblocks; // this job's blocks of the grid
+};
+
+struct FusedArgs {
+    JobArgs job[3];
+    int njobs, silu_pair;
+    const float* X;
+    int64_t ldx, cols;
+    const float* norm_w;
+    float eps;
+};
+
+// acc[p][m]: the lane's share of weight row p times staged row m. The P rows (of one type) are
+// walked together so their loads are in flight at once.
+template <int K, uint32_t T, int NB, int P>
+__device__ __forceinline__ void rows_dot_t(const uint8_t* (&rows)[P], int units, const void* xs,
+                                           int lane, float (&acc)[P][NB]) {
+    if constexpr (K != kStageFloat) {
+        // Two units per lane in flight: the second unit's loads issue before the first is used.
+#pragma unroll 2
+        for (int u = lane; u < units; u += 32)
+#pragma unroll
+            for (int p = 0; p < P; ++p)
+                dot_unit_q8<T, NB>(rows[p], u, static_cast<const XUnit*>(xs), units, acc[p]);
+    } else {
+        for (int u = lane; u < units; u += 32)
+#pragma unroll
+            for (int p = 0; p < P; ++p)
+                dot_unit_f<T, NB>(rows[p], u, static_cast<const float*>(xs), units, acc[p]);
+    }
+}
+
+template <int K, int NB, int P>
+__device__ __forceinline__ void rows_dot(uint32_t type, const uint8_t* (&rows)[P], int units,
+                                         const void* xs, int lane, float (&acc)[P][NB]) {
+#pragma unroll
+    for (int p = 0; p < P; ++p)
+#pragma unroll
+        for (int m = 0; m < NB; ++m) acc[p][m] = 0.f;
+    if constexpr (K == kStageQ8_0) {
+        switch (type) {
+        case kQ8_0:
+            return rows_dot_t<K, kQ8_0, NB, P>(rows, units, xs, lane, acc);
+        case kQ4_0:
+            return rows_dot_t<K, kQ4_0, NB, P>(rows, units, xs, lane, acc);
+        default:
+            return;
+        }
+    } else if constexpr (K == kStageQ8_K) {
+        switch (type) {
+        case kQ4_K:
+            return rows_dot_t<K, kQ4_K, NB, P>(rows, units, xs, lane, acc);
+        case kQ5_K:
+            return rows_dot_t<K, kQ5_K, NB, P>(rows, units, xs, lane, acc);
+        case kQ6_K:
+            return rows_dot_t<K, kQ6_K, NB, P>(rows, units, xs, lane, acc);
+        default:
+            return;
+        }
+    } else {
+        switch (type) {
+        case kF32:
+            return rows_dot_t<K, kF32, NB, P>(rows, units, xs, lane, acc);
+        case kF16:
+            return rows_dot_t<K, kF16, NB, P>(rows, units, xs, lane, acc);
+        case kBF16:
+            return rows_dot_t<K, kBF16, NB, P>(rows, units, xs, lane, acc);
+        default:
+            return;
+        }
+    }
+}
+
+// Starts fetching a weight row into L2 (one 128-byte line per lane).
+__device__ __forceinline__ void prefetch_row(const uint8_t* row, int64_t bytes, int lane) {
+    for (int64_t o = int64_t(lane) * 128; o < bytes; o += 32 * 128)
+        asm volatile("prefetch.global.L2 [%0];" ::"l"(row + o));
+}
+
+template <int K, int NB>
+__global__ void __launch_bounds__(kStageThreads, K != kStageFloat ? (NB == 1 ? 4 : 3) : 2)
+    staged_kernel(const FusedArgs a) {
+    extern __shared__ __align__(16) unsigned char smem[];
+    {
+        // Launched as a programmatic dependent (launch()), this block may start while the
+        // previous kernel still runs: the weights do not depend on it, so their first rows are
+        // fetched now; everything else waits for that kernel's results.
+        int j = 0;
+        if (!a.silu_pair)
+            while (j + 1 < a.njobs && int(blockIdx.x) >= a.job[j + 1].block0) ++j;
+        const JobArgs& J = a.job[j];
+        const int64_t r = int64_t(int(blockIdx.x) - J.block0) * kWarps + (threadIdx.x >> 5);
+        if (r < J.rows) {
+            prefetch_row(J.W + r * J.stride, J.stride, threadIdx.x & 31);
+            if (a.silu_pair)
+                prefetch_row(a.job[1].W + r * a.job[1].stride, J.stride, threadIdx.x & 31);
+        }
+#if __CUDA_ARCH__ >= 900
+        asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+    }
+    if constexpr (K == kStageQ8_0)
+        stage_q8_0<NB>(a.X, a.ldx, a.cols, a.norm_w, a.eps, reinterpret_cast<XUnit*>(smem));
+    else if constexpr (K == kStageQ8_K)
+        stage_q8_k<NB>(a.X, a.ldx, a.cols, a.norm_w, a.eps, reinterpret_cast<XUnit*>(smem));
+    else
+        stage_float<NB>(a.X, a.ldx, a.cols, a.norm_w, a.eps, reinterpret_cast<float*>(smem));
+    __syncthreads();
+    const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
+    const int units = int(a.cols >> 5);
+    int j = 0;
+    if (!a.silu_pair)
+        while (j + 1 < a.njobs && int(blockIdx.x) >= a.job[j + 1].block0) ++j;
+    const JobArgs& J = a.job[j];
+    const int64_t step = int64_t(J.nblocks) * kWarps;
+    // A warp may walk R of its rows at once (rows r, r + step, ...), the row pointer past the
+    // last row repeating a valid row whose result is not stored. R = 2 for single rows was
+    // slower on the H200 (1.5B Q4_K layer products 31.5 -> 38.4 us: registers, occupancy).
+    constexpr int R = 1;
+    const int64_t first = int64_t(int(blockIdx.x) - J.block0) * kWarps + warp;
+    for (int64_t r = first; r < J.rows; r += R * step) {
+        int64_t rr[R];
+#pragma unroll
+        for (int i = 0; i < R; ++i) rr[i] = min(r + i * step, J.rows - 1);
+        if (a.silu_pair) { // Y = silu(gate . x) * (up . x)
+            const JobArgs& U = a.job[1];
+            const uint8_t* rows[2 * R];
+#pragma unroll
+            for (int i = 0; i < R; ++i)
+                rows[2 * i] = J.W + rr[i] * J.stride, rows[2 * i + 1] = U.W + rr[i] * U.stride;
+            float acc[2 * R][NB];
+            rows_dot<K, NB, 2 * R>(J.type, rows, units, smem, lane, acc);
+#pragma unroll
+            for (int i = 0; i < R; ++i) {
+                if (r + i * step >= J.rows) break;
+#pragma unroll
+                for (int m = 0; m < NB; ++m) {
+                    const float g = warp_sum(acc[2 * i][m]), up = warp_sum(acc[2 * i + 1][m]);
+                    if (lane == 0) J.Y[m * J.ldy + rr[i]] = g / (1.0f + expf(-g)) * up;
+                }
+            }
+        } else {
+            const uint8_t* rows[R];
+#pragma unroll
+            for (int i = 0; i < R; ++i) rows[i] = J.W + rr[i] * J.stride;
+            float acc[R][NB];
+            rows_dot<K, NB, R>(J.type, rows, units, smem, lane, acc);
+#pragma unroll
+            for (int i = 0; i < R; ++i)
+                if (r + i * step < J.rows)
+                    store_row<NB>(acc[i], lane, rr[i], J.Y, J.ldy, J.bias, J.accumulate);
+        }
+    }
+}
+
+// Largest dynamic shared memory a block may use (opt-in limit less a margin), whether the staged
+// kernel is wanted at all, and the multiprocessor count.
+struct StagedConfig {
+    size_t limit = 0;
+    bool enabled = true;
+    int sms = 132;
+    // Programmatic dependent launch (sm_90 on): a product's blocks start, and fetch their
+    // weights, while the kernel before it finishes. RWB_CUDA_PDL=0 turns it off.
+    bool pdl = false;
+};
+
+const StagedConfig& config() {
+    static const StagedConfig c = [] {
+        StagedConfig r;
+        const char* e = std::getenv("RWB_CUDA_MATVEC");
+        r.enabled = !(e && std::strcmp(e, "warp") == 0);
+        int dev = 0, optin = 0, sms = 0;
+        if (cudaGetDevice(&dev) == cudaSuccess &&
+            cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev) ==
+                cudaSuccess)
+            r.limit = size_t(optin > 4096 ? optin - 4096 : 0);
+        if (cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev) == cudaSuccess &&
+            sms > 0)
+            r.sms = sms;
+        int major = 0;
+        const char* p = std::getenv("RWB_CUDA_PDL");
+        r.pdl =
+            cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev) == cudaSuccess &&
+            major >= 9 && !(p && std::strcmp(p, "0") == 0);
+        cudaGetLastError();
+        return r;
+    }();
+    return c;
+}
+
+template <int K, int NB>
+bool raise_smem_limit() {
+    static const bool raised =
+        cudaFuncSetAttribute(staged_kernel<K, NB>, cudaFuncAttributeMaxDynamicSharedMemorySize,
+                             int(config().limit)) == cudaSuccess;
+    return raised;
+}
+
+template <int K>
+void raise_kind() {
+    raise_smem_limit<K, 1>(), raise_smem_limit<K, 2>(), raise_smem_limit<K, 3>();
+    raise_smem_limit<K, 4>(), raise_smem_limit<K, 5>(), raise_smem_limit<K, 6>();
+    raise_smem_limit<K, 7>(), raise_smem_limit<K, 8>();
+}
+
+template <int K, int NB>
+bool launch(const FusedArgs& a, int blocks, size_t bytes, cudaStream_t s) {
+    // matvec_prepare() raised the limit before any graph capture began.
+    if (!raise_smem_limit<K, NB>() && bytes > 48 * 1024) return false;
+    cudaLaunchConfig_t cfg{};
+    cfg.gridDim = dim3(unsigned(blocks));
+    cfg.blockDim = dim3(kStageThreads);
+    cfg.dynamicSmemBytes = bytes;
+    cfg.stream = s;
+    cudaLaunchAttribute attr{};
+    attr.id = cudaLaunchAttributeProgrammaticStreamSerialization;
+    attr.val.programmaticStreamSerializationAllowed = 1;
+    cfg.attrs = &attr;
+    cfg.numAttrs = config().pdl ? 1 : 0;
+    return cudaLaunchKernelEx(&cfg, staged_kernel<K, NB>, a) == cudaSuccess;
+}
+
+template <int K>
+bool launch_rows(const FusedArgs& a, int n, int blocks, size_t bytes, cudaStream_t s) {
+    switch (n) {
+    case 1:
+        return launch<K, 1>(a, blocks, bytes, s);
+    case 2:
+        return launch<K, 2>(a, blocks, bytes, s);
+    case 3:
+        return launch<K, 3>(a, blocks, bytes, s);
+    case 4:
+        return launch<K, 4>(a, blocks, bytes, s);
+    case 5:
+        return launch<K, 5>(a, blocks, bytes, s);
+    case 6:
+        return launch<K, 6>(a, blocks, bytes, s);
+    case 7:
+        return launch<K, 7>(a, blocks, bytes, s);
+    case 8:
+        return launch<K, 8>(a, blocks, bytes, s);
+    default:
+        return false;
+    }
+}
+
+// Blocks of this kernel that run at once on the whole GPU. A launch is sized to one such wave
+// (rows beyond loop inside the blocks), so each block pays the staging once: launching one
+// block per eight rows made the 1.5B gate/up product run in two waves, staging twice.
+template <int K>
+int resident_blocks(int n, size_t bytes) {
+    static thread_local std::map<std::pair<int, size_t>, int> cache;
+    const auto key = std::make_pair(n, bytes);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    int per_sm = 0;
+    cudaError_t e = cudaErrorInvalidValue;
+    switch (n) {
+#define RWB_OCC(NB)                                                                                \
+    case NB:                                                                                       \
+        e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, staged_kernel<K, NB>,           \
+                                                          kStageThreads, bytes);                   \
+        break;
+        RWB_OCC(1)
+        RWB_OCC(2)
+        RWB_OCC(3)
+        RWB_OCC(4)
+        RWB_OCC(5)
+        RWB_OCC(6)
+        RWB_OCC(7)
+        RWB_OCC(8)
+#undef RWB_OCC
+    default:
+        break;
+    }
+    if (e != cudaSuccess || per_sm < 1) per_sm = 1, cudaGetLastError();
+    return cache[key] = per_sm * config().sms;
+}
+
+int resident(int kind, int n, size_t bytes) {
+    switch (kind) {
+    case kStageQ8_0:
+        return resident_blocks<kStageQ8_0>(n, bytes);
+    case kStageQ8_K:
+        return resident_blocks<kStageQ8_K>(n, bytes);
+    default:
+        return resident_blocks<kStageFloat>(n, bytes);
+    }
+}
+
+// The staging a weight type's products need; -1 where the staged kernel has no dot product.
+int stage_kind(uint32_t t) {
+    switch (t) {
+    case kF32:
+    case kF16:
+    case kBF16:
+        return kStageFloat;
+    case kQ8_0:
+    case kQ4_0:
+        return kStageQ8_0;
+    case kQ4_K:
+    case kQ5_K:
+    case kQ6_K:
+        return kStageQ8_K;
+    default:
+        return -1;
+    }
+}
+bool aligned16(const void* p) {
+    return (reinterpret_cast<uintptr_t>(p) & 15) == 0;
+}
+
+} // namespace
+
+void matvec_prepare() {
+    config();
+    raise_kind<kStageFloat>(), raise_kind<kStageQ8_0>(), raise_kind<kStageQ8_K>();
+    cudaGetLastError();
+}
+
+bool matvec_fused(const MatvecJob* jobs, int njobs, bool silu_pair, const float* X, int n,
+                  int64_t ldx, const float* norm_w, float eps, cudaStream_t s) {
+    const StagedConfig& c = config();
+    if (!c.enabled || n < 1 || n > kMaxMatvecRows || njobs < 1 || njobs > 3) return false;
+    const int64_t cols = jobs[0].W.cols;
+    const int kind = stage_kind(jobs[0].W.type);
+    for (int j = 0; j < njobs; ++j)
+        if (stage_kind(jobs[j].W.type) != kind || jobs[j].W.cols != cols) return false;
+    if (silu_pair && (njobs != 2 || jobs[0].W.type != jobs[1].W.type ||
+                      jobs[0].W.rows != jobs[1].W.rows || jobs[0].bias || jobs[1].bias))
+        return false;
+    // Staging reads the rows (and the norm weights) four floats at a time.
+    if (kind < 0 || cols % (kind == kStageQ8_K ? 256 : 32) != 0 || ldx % 4 != 0 || !aligned16(X) ||
+        (norm_w && !aligned16(norm_w)))
+        return false;
+    const size_t bytes = staged_bytes(kind != kStageFloat, n, cols);
+    if (bytes > c.limit) return false;
+    // Blocks per job: one per kWarps rows, scaled down together to one resident wave.
+    int64_t needed[3] = {0, 0, 0}, total = 0;
+    for (int j = 0; j < (silu_pair ? 1 : njobs); ++j)
+        total += needed[j] = (jobs[j].W.rows + kWarps - 1) / kWarps;
+    const int64_t wave = resident(kind, n, bytes);
+    FusedArgs a{};
+    int blocks = 0;
+    for (int j = 0; j < njobs; ++j) {
+        const MatvecJob& m = jobs[j];
+        JobArgs& J = a.job[j];
+        J = {m.W.data, m.W.rows, m.W.stride,           m.Y,    m.ldy,
+             m.bias,   m.W.type, m.accumulate ? 1 : 0, blocks, 0};
+        if (silu_pair && j == 1) break; // the pair's rows are walked by job 0's blocks
+        J.nblocks = int(total <= wave ? needed[j] : std::max<int64_t>(1, needed[j] * wave / total));
+        blocks += J.nblocks;
+    }
+    a.njobs = njobs, a.silu_pair = silu_pair ? 1 : 0;
+    a.X = X, a.ldx = ldx, a.cols = cols, a.norm_w = norm_w, a.eps = eps;
+    switch (kind) {
+    case kStageQ8_0:
+        return launch_rows<kStageQ8_0>(a, n, blocks, bytes, s);
+    case kStageQ8_K:
+        return launch_rows<kStageQ8_K>(a, n, blocks, bytes, s);
+    default:
+        return launch_rows<kStageFloat>(a, n, blocks, bytes, s);
+    }
+}
+
+} // namespace rwb::cuda
