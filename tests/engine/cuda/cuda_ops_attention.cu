@@ -4,7 +4,8 @@
 // several head layouts (GQA 12/2, 28/4, 32/8, 14/2, MHA 8/8, MQA 8/1; head_dim 64, 128, 256;
 // full and partial rotation; NEOX and normal pairing), for batched decode (one row per session,
 // each with its own cache size and position, long and short caches in one call) and prefill
-// (consecutive positions of one session), with one split and with decode_splits() splits.
+// (consecutive positions of one session), with one split and with decode_splits() splits; and
+// attention_decode (RoPE, the KV write and attention in one kernel) for the decode rows.
 // Bounds:
 // - rotated q and k: relative L2 1e-6 (same double angles, float rotation; the device may fuse
 //   a multiply-add).
@@ -52,6 +53,8 @@ struct Groups {
     Group rope{"rope_kv_store q/k", 1e-6};
     Group cache{"rope_kv_store cache (ulps)", 1.0};
     Group attn{"attention", 1e-4};
+    Group fused_cache{"attention_decode cache (ulps)", 1.0};
+    Group fused_attn{"attention_decode", 1e-4};
 };
 
 std::vector<uint16_t> random_halves(Rng& rng, size_t n) {
@@ -66,9 +69,10 @@ int64_t ulps(uint16_t a, uint16_t b) {
     return std::llabs(line(a) - line(b));
 }
 
-// Runs rope_kv_store then attention for rows (session, position) and checks all three stages.
+// Runs rope_kv_store then attention (fused: attention_decode, which does both) for rows
+// (session, position) and checks the rotation, the cache and the attention output.
 void run_scenario(Rng& rng, const Heads& hc, std::vector<Session>& ss,
-                  const std::vector<std::pair<int, int32_t>>& rows, int splits,
+                  const std::vector<std::pair<int, int32_t>>& rows, int splits, bool fused,
                   rwb::cpu::ThreadPool& pool, Groups& g, const std::string& what) {
     const int n = int(rows.size());
     const int64_t hd = hc.head_dim, qd = hc.n_head * hd, kd = hc.n_head_kv * hd;
@@ -99,13 +103,18 @@ void run_scenario(Rng& rng, const Heads& hc, std::vector<Session>& ss,
     dq.upload(q), dkk.upload(k), dvv.upload(v), drows.upload(rk), dfreq.upload(table.inv_freq);
 
     const rwb::cuda::RopeArgs ra{hc.n_head, hc.n_head_kv, hd, hc.n_rot, hc.neox, dfreq.p, layer};
-    rwb::cuda::rope_kv_store(dq.p, dkk.p, dvv.p, drows.p, n, ra, nullptr);
-    sync("rope_kv_store");
     const float scale = float(1.0 / std::sqrt(double(hd)));
     const rwb::cuda::AttentionArgs aa{
         hc.n_head, hc.n_head_kv, hd, layer, scale, splits, splits > 1 ? partial.p : nullptr};
-    rwb::cuda::attention(dq.p, drows.p, n, dout.p, aa, nullptr);
-    sync("attention");
+    if (fused) {
+        rwb::cuda::attention_decode(dq.p, dkk.p, dvv.p, drows.p, n, dout.p, aa, ra, nullptr);
+        sync("attention_decode");
+    } else {
+        rwb::cuda::rope_kv_store(dq.p, dkk.p, dvv.p, drows.p, n, ra, nullptr);
+        sync("rope_kv_store");
+        rwb::cuda::attention(dq.p, drows.p, n, dout.p, aa, nullptr);
+        sync("attention");
+    }
     const std::vector<float> gq = dq.download(), gk = dkk.download(), gout = dout.download();
 
     // RoPE: the CPU's rotation of the same q and k at each row's position.
@@ -116,9 +125,15 @@ void run_scenario(Rng& rng, const Heads& hc, std::vector<Session>& ss,
         rwb::runtime::rope_row(ck.data() + i * kd, hc.n_head_kv, hd, pos, table, cs.data(),
                                sn.data());
     }
-    g.rope.add(
-        std::max(rel_l2(gq.data(), cq.data(), cq.size()), rel_l2(gk.data(), ck.data(), ck.size())),
-        what);
+    if (!fused) // attention_decode rotates in shared memory and leaves q, k as they were
+        g.rope.add(std::max(rel_l2(gq.data(), cq.data(), cq.size()),
+                            rel_l2(gk.data(), ck.data(), ck.size())),
+                   what);
+    Group& gcache = fused ? g.fused_cache : g.cache;
+    Group& gattn = fused ? g.fused_attn : g.attn;
+    // Attention reference input: the device's rotated q, or the CPU's when the device keeps its
+    // own in shared memory.
+    const std::vector<float>& qref = fused ? cq : gq;
 
     // Cache: what the CPU would store at the written positions, the history elsewhere.
     for (size_t si = 0; si < ss.size(); ++si) {
@@ -141,7 +156,7 @@ void run_scenario(Rng& rng, const Heads& hc, std::vector<Session>& ss,
             worst = std::max(worst, ulps(gk16[j], wk[j]));
             worst = std::max(worst, gv16[j] == wv[j] ? int64_t(0) : int64_t(1000));
         }
-        g.cache.add(double(worst), what + " session " + std::to_string(si));
+        gcache.add(double(worst), what + " session " + std::to_string(si));
 
         // Attention reference: the CPU engine's attention over a KvCache holding this session's
         // device cache, for this session's rows, each at its own position.
@@ -158,13 +173,13 @@ void run_scenario(Rng& rng, const Heads& hc, std::vector<Session>& ss,
             if (rows[size_t(i)].first != int(si)) continue;
             std::vector<float> want(static_cast<size_t>(qd));
             rwb::runtime::AttentionArgs a;
-            a.q = gq.data() + i * qd, a.out = want.data(), a.n_rows = 1;
+            a.q = qref.data() + i * qd, a.out = want.data(), a.n_rows = 1;
             a.pos0 = rows[size_t(i)].second, a.n_head = hc.n_head, a.n_head_kv = hc.n_head_kv;
             a.layer = layer, a.scale = scale;
             attention.run(a, kv, pool);
-            g.attn.add(rel_l2(gout.data() + i * qd, want.data(), size_t(qd)),
-                       what + " row " + std::to_string(i) + " pos " +
-                           std::to_string(rows[size_t(i)].second));
+            gattn.add(rel_l2(gout.data() + i * qd, want.data(), size_t(qd)),
+                      what + " row " + std::to_string(i) + " pos " +
+                          std::to_string(rows[size_t(i)].second));
         }
     }
 }
@@ -198,27 +213,33 @@ bool run_attention(Rng& rng) {
         // Batched decode: one row per session (long and short caches in one call).
         const std::vector<std::pair<int, int32_t>> decode = {{2, pos[2]}, {0, pos[0]}, {1, pos[1]}};
         const int dsplits = rwb::cuda::decode_splits(int64_t(pos[2]) + 1);
-        for (int splits : {1, dsplits})
-            run_scenario(rng, hc, ss, decode, splits, pool, g,
-                         heads + " decode x3 splits " + std::to_string(splits));
         // One decode row alone, at a random depth of the long cache.
         const int32_t p1 = int32_t(pick(rng, 0, pos[2]));
-        for (int splits : {1, std::max(2, rwb::cuda::decode_splits(int64_t(p1) + 1))})
-            run_scenario(rng, hc, ss, {{2, p1}}, splits, pool, g,
-                         heads + " decode x1 splits " + std::to_string(splits));
+        const int splits1 = std::max(2, rwb::cuda::decode_splits(int64_t(p1) + 1));
+        for (bool fused : {false, true}) {
+            const std::string how = fused ? " attention_decode" : "";
+            for (int splits : {1, dsplits})
+                run_scenario(rng, hc, ss, decode, splits, fused, pool, g,
+                             heads + " decode x3 splits " + std::to_string(splits) + how);
+            for (int splits : {1, splits1})
+                run_scenario(rng, hc, ss, {{2, p1}}, splits, fused, pool, g,
+                             heads + " decode x1 splits " + std::to_string(splits) + how);
+        }
         // Prefill: consecutive positions of the medium session.
         const int np = pick(rng, 5, 24);
         std::vector<std::pair<int, int32_t>> prefill;
         const int32_t p0 = int32_t(pick(rng, 0, int(ss[1].n_ctx) - np));
         for (int i = 0; i < np; ++i) prefill.emplace_back(1, p0 + i);
         for (int splits : {1, 4})
-            run_scenario(rng, hc, ss, prefill, splits, pool, g,
+            run_scenario(rng, hc, ss, prefill, splits, false, pool, g,
                          heads + " prefill " + std::to_string(np) + " rows from " +
                              std::to_string(p0) + " splits " + std::to_string(splits));
     }
     bool ok = g.rope.report();
     ok &= g.cache.report();
     ok &= g.attn.report();
+    ok &= g.fused_cache.report();
+    ok &= g.fused_attn.report();
     return ok;
 }
 

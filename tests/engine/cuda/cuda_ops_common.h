@@ -115,6 +115,7 @@ private:
 
 // The case groups (each returns false when any case failed).
 bool run_matvec(Rng& rng);
+bool run_fused(Rng& rng);
 bool run_dequantize(Rng& rng);
 bool run_elementwise(Rng& rng);
 bool run_attention(Rng& rng);

@@ -19,9 +19,9 @@
 //   weight decoding alone (~5e-4 at most, from the F16 block scale of Q8_0); the other half use
 //   uniform activations, on outputs large enough (>= 256 values) that the rounding noise averages
 //   out instead of failing a single dot product by chance.
-// The launcher runs the shared-memory kernel when n x cols fits the block's shared memory and the
-// global-memory kernel otherwise (the one RWB_CUDA_MATVEC=warp forces); the widest cases (8960 with
-// n >= 7, 18944) take the latter, so both kernels are checked in one process.
+// Every case runs twice: through matvec (the launcher's own choice: the staged shared-memory
+// kernel where the activations fit, else the global-memory one) and through matvec_warp (the
+// global-memory kernel alone, what RWB_CUDA_MATVEC=warp forces), each its own group.
 #include "cuda_ops_weights.h"
 
 #include "backends/cpu/cpu_matmul.h"
@@ -60,7 +60,7 @@ std::vector<float> activations(Rng& rng, const Case& c, int64_t cols) {
 
 // Runs one case on the device and checks it against both references.
 void run_case(Rng& rng, const HostMatrix& h, const DevWeights& dw, const Case& c,
-              rwb::cpu::ThreadPool& pool, Group& g, const std::string& what) {
+              rwb::cpu::ThreadPool& pool, Group& g, Group& gw, const std::string& what) {
     const int64_t rows = h.rows, cols = h.cols;
     const std::vector<float> x = activations(rng, c, cols);
     const std::vector<float> bias = normal(rng, size_t(rows));
@@ -70,11 +70,16 @@ void run_case(Rng& rng, const HostMatrix& h, const DevWeights& dw, const Case& c
         for (int64_t r = rows; r < c.ldy; ++r) y0[size_t(m * c.ldy + r)] = kSentinel;
 
     DevBuf<float> dx(x.size()), db(bias.size()), dy(y0.size());
-    dx.upload(x), db.upload(bias), dy.upload(y0);
-    rwb::cuda::matvec(dw.m, dx.p, c.n, c.ldx, dy.p, c.ldy, c.bias ? db.p : nullptr, c.accumulate,
-                      nullptr);
-    sync("matvec");
-    const std::vector<float> y = dy.download();
+    dx.upload(x), db.upload(bias);
+    // The launcher's own choice of kernel, then the global-memory (warp) kernel alone.
+    std::vector<float> ys[2];
+    for (int path = 0; path < 2; ++path) {
+        dy.upload(y0);
+        (path == 0 ? rwb::cuda::matvec : rwb::cuda::matvec_warp)(
+            dw.m, dx.p, c.n, c.ldx, dy.p, c.ldy, c.bias ? db.p : nullptr, c.accumulate, nullptr);
+        sync(path == 0 ? "matvec" : "matvec_warp");
+        ys[path] = dy.download();
+    }
 
     // The CPU engine's product of the same quantized rows (it quantizes x itself).
     std::vector<float> ycpu(size_t(c.n * rows));
@@ -84,8 +89,8 @@ void run_case(Rng& rng, const HostMatrix& h, const DevWeights& dw, const Case& c
         g.require(false, what + ": cpu::matmul: " + st.message());
         return;
     }
-    double e_cpu = 0, e_ref = 0, scale = 0;
-    bool padding_kept = true;
+    double e_cpu[2] = {0, 0}, e_ref[2] = {0, 0}, scale = 0;
+    bool padding_kept[2] = {true, true};
     for (int m = 0; m < c.n; ++m) {
         const float* xm = x.data() + m * c.ldx;
         for (int64_t r = 0; r < rows; ++r) {
@@ -97,42 +102,39 @@ void run_case(Rng& rng, const HostMatrix& h, const DevWeights& dw, const Case& c
             }
             const double extra = (c.bias ? double(bias[size_t(r)]) : 0.0) +
                                  (c.accumulate ? double(y0[size_t(m * c.ldy + r)]) : 0.0);
-            const double got = double(y[size_t(m * c.ldy + r)]);
             const double cpu = double(ycpu[size_t(m * rows + r)]) + extra;
-            e_cpu += (got - cpu) * (got - cpu);
-            e_ref += (got - ref - extra) * (got - ref - extra);
+            for (int path = 0; path < 2; ++path) {
+                const double got = double(ys[path][size_t(m * c.ldy + r)]);
+                e_cpu[path] += (got - cpu) * (got - cpu);
+                e_ref[path] += (got - ref - extra) * (got - ref - extra);
+            }
             scale += mag + extra * extra;
         }
         for (int64_t r = rows; r < c.ldy; ++r)
-            padding_kept &= y[size_t(m * c.ldy + r)] == kSentinel;
+            for (int path = 0; path < 2; ++path)
+                padding_kept[path] &= ys[path][size_t(m * c.ldy + r)] == kSentinel;
     }
     const std::string tag = what + " n=" + std::to_string(c.n) + (c.bias ? " bias" : "") +
                             (c.accumulate ? " acc" : "") + (c.grid ? " grid-x" : " uniform-x");
-    g.add(std::sqrt(e_cpu / scale), tag + " vs cpu::matmul");
-    g.add(std::sqrt(e_ref / scale), tag + " vs float64");
-    g.require(padding_kept, tag + ": Y past the rows untouched");
-}
-
-// Whether the launcher will stage this case's activations in shared memory (its own size rule).
-bool uses_smem(int n, int64_t cols, size_t limit) {
-    return size_t(n) * size_t(cols / 32) * 33 * sizeof(float) <= limit;
+    for (int path = 0; path < 2; ++path) {
+        Group& gp = path == 0 ? g : gw;
+        gp.add(std::sqrt(e_cpu[path] / scale), tag + " vs cpu::matmul");
+        gp.add(std::sqrt(e_ref[path] / scale), tag + " vs float64");
+        gp.require(padding_kept[path], tag + ": Y past the rows untouched");
+    }
 }
 
 } // namespace
 
 bool run_matvec(Rng& rng) {
     rwb::cuda::matvec_prepare();
-    int dev = 0, optin = 0;
-    must(cudaGetDevice(&dev), "cudaGetDevice");
-    must(cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev), "attr");
-    const size_t smem_limit = size_t(optin > 4096 ? optin - 4096 : 0);
     rwb::cpu::ThreadPool pool;
     bool ok = true;
-    int smem_cases = 0, global_cases = 0;
     for (const WeightType& t : kWeightTypes) {
         const bool quantized =
             t.block == 256 || t.type == rwb::GgmlType::Q8_0 || t.type == rwb::GgmlType::Q4_0;
         Group g(std::string("matvec ") + t.name, quantized ? 1e-2 : 1e-3);
+        Group gw(std::string("matvec_warp ") + t.name, quantized ? 1e-2 : 1e-3);
         std::vector<int64_t> widths = t.block == 256
                                           ? std::vector<int64_t>{256, 768, 1536, 8960}
                                           : std::vector<int64_t>{32, 96, 1056, 1536, 8960};
@@ -140,13 +142,13 @@ bool run_matvec(Rng& rng) {
         std::vector<std::pair<int64_t, int64_t>> shapes;
         for (int64_t rows : {int64_t(1), int64_t(7), int64_t(33), int64_t(256), odd_rows})
             for (int64_t cols : widths) shapes.emplace_back(rows, cols);
-        shapes.emplace_back(33, 18944); // the 7B FFN width: global-memory kernel for every n > 2
+        shapes.emplace_back(33, 18944); // the 7B FFN width (too wide to stage for most n)
         int idx = pick(rng, 0, 7);
         for (const auto& [rows, cols] : shapes) {
             const HostMatrix h = make_matrix(rng, t.type, rows, cols);
             const DevWeights dw(h);
             // Two cases per matrix; n walks 1..8 across the matrices, and the widest ones also
-            // get n = 8 (the global-memory kernel).
+            // get n = 8 (too wide to stage in shared memory).
             for (int k = 0; k < 2; ++k, ++idx) {
                 Case c;
                 c.n = (k == 1 && cols >= 8960) ? 8 : 1 + (idx % 8);
@@ -154,8 +156,7 @@ bool run_matvec(Rng& rng) {
                 c.grid = k == 0 || !quantized || rows * c.n < 256;
                 c.ldx = cols + ((idx >> 2) & 1 ? 4 * pick(rng, 1, 8) : 0);
                 c.ldy = rows + ((idx >> 3) & 1 ? pick(rng, 1, 5) : 0);
-                (uses_smem(c.n, cols, smem_limit) ? smem_cases : global_cases)++;
-                run_case(rng, h, dw, c, pool, g, shape(t.name, rows, cols));
+                run_case(rng, h, dw, c, pool, g, gw, shape(t.name, rows, cols));
             }
         }
         // Every n with every bias/accumulate combination on one small matrix.
@@ -166,14 +167,11 @@ bool run_matvec(Rng& rng) {
                 Case c;
                 c.n = n, c.bias = f & 1, c.accumulate = f >> 1, c.grid = true;
                 c.ldx = h.cols, c.ldy = h.rows;
-                (uses_smem(c.n, h.cols, smem_limit) ? smem_cases : global_cases)++;
-                run_case(rng, h, dw, c, pool, g, shape(t.name, h.rows, h.cols));
+                run_case(rng, h, dw, c, pool, g, gw, shape(t.name, h.rows, h.cols));
             }
         ok &= g.report();
+        ok &= gw.report();
     }
-    std::printf("  matvec: %d cases on the shared-memory kernel, %d on the global-memory kernel "
-                "(by the launcher's size rule, limit %zu bytes)\n",
-                smem_cases, global_cases, smem_limit);
     return ok;
 }
 

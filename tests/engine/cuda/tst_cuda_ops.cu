@@ -1,6 +1,7 @@
 // tst_cuda_ops: every kernel launcher of the CUDA module (engine/backends/cuda/kernels.h), called
 // directly, against the CPU engine's own implementation of the same op on fresh random inputs of
-// many shapes: mat-vec for every weight type (cuda_ops_matvec.cu), dequantization to F16
+// many shapes: mat-vec for every weight type (cuda_ops_matvec.cu) and its fused form with
+// RMSNorm, several products and SwiGLU (cuda_ops_fused.cu), dequantization to F16
 // (cuda_ops_dequantize.cu), RMSNorm, SwiGLU, F16 conversion and bias adds
 // (cuda_ops_elementwise.cu), RoPE with the KV-cache write and attention (cuda_ops_attention.cu).
 //
@@ -34,8 +35,9 @@ int main() {
     // Each group draws from its own generator so that one group's inputs do not depend on how
     // many values another drew (a group can be debugged alone with the same seed).
     bool ok = true;
-    cuda_ops::Rng r1(seed), r2(seed + 1), r3(seed + 2), r4(seed + 3);
+    cuda_ops::Rng r1(seed), r2(seed + 1), r3(seed + 2), r4(seed + 3), r5(seed + 4);
     ok &= cuda_ops::run_matvec(r1);
+    ok &= cuda_ops::run_fused(r5);
     ok &= cuda_ops::run_dequantize(r2);
     ok &= cuda_ops::run_elementwise(r3);
     ok &= cuda_ops::run_attention(r4);
