@@ -4,8 +4,9 @@
 // several head layouts (GQA 12/2, 28/4, 32/8, 14/2, MHA 8/8, MQA 8/1; head_dim 64, 128, 256;
 // full and partial rotation; NEOX and normal pairing), for batched decode (one row per session,
 // each with its own cache size and position, long and short caches in one call) and prefill
-// (consecutive positions of one session), with one split and with decode_splits() splits; and
-// attention_decode (RoPE, the KV write and attention in one kernel) for the decode rows.
+// (consecutive positions of one session), with one split and with decode_splits() splits (merged
+// by a second kernel, or by the last split through AttentionArgs::counters); and attention_decode
+// (RoPE, the KV write and attention in one kernel) for the decode rows.
 // Bounds:
 // - rotated q and k: relative L2 1e-6 (same double angles, float rotation; the device may fuse
 //   a multiply-add).
@@ -73,7 +74,7 @@ int64_t ulps(uint16_t a, uint16_t b) {
 // (session, position) and checks the rotation, the cache and the attention output.
 void run_scenario(Rng& rng, const Heads& hc, std::vector<Session>& ss,
                   const std::vector<std::pair<int, int32_t>>& rows, int splits, bool fused,
-                  rwb::cpu::ThreadPool& pool, Groups& g, const std::string& what) {
+                  bool counters, rwb::cpu::ThreadPool& pool, Groups& g, const std::string& what) {
     const int n = int(rows.size());
     const int64_t hd = hc.head_dim, qd = hc.n_head * hd, kd = hc.n_head_kv * hd;
     const int64_t layer = pick(rng, 0, int(kLayers - 1));
@@ -104,8 +105,13 @@ void run_scenario(Rng& rng, const Heads& hc, std::vector<Session>& ss,
 
     const rwb::cuda::RopeArgs ra{hc.n_head, hc.n_head_kv, hd, hc.n_rot, hc.neox, dfreq.p, layer};
     const float scale = float(1.0 / std::sqrt(double(hd)));
-    const rwb::cuda::AttentionArgs aa{
+    // counters: the last split of each (row, head) merges the splits and zeroes its counter
+    // again; without them a second kernel merges.
+    DevBuf<int> dcount(size_t(n * hc.n_head));
+    must(cudaMemset(dcount.p, 0, dcount.n * sizeof(int)), "cudaMemset");
+    rwb::cuda::AttentionArgs aa{
         hc.n_head, hc.n_head_kv, hd, layer, scale, splits, splits > 1 ? partial.p : nullptr};
+    aa.counters = counters ? dcount.p : nullptr;
     if (fused) {
         rwb::cuda::attention_decode(dq.p, dkk.p, dvv.p, drows.p, n, dout.p, aa, ra, nullptr);
         sync("attention_decode");
@@ -116,6 +122,11 @@ void run_scenario(Rng& rng, const Heads& hc, std::vector<Session>& ss,
         sync("attention");
     }
     const std::vector<float> gq = dq.download(), gk = dkk.download(), gout = dout.download();
+    if (counters) {
+        bool zero = true;
+        for (int c : dcount.download()) zero &= c == 0;
+        (fused ? g.fused_attn : g.attn).require(zero, what + ": split counters back to zero");
+    }
 
     // RoPE: the CPU's rotation of the same q and k at each row's position.
     std::vector<float> cq = q, ck = k, cs(size_t(hc.n_rot / 2)), sn(cs.size());
@@ -216,24 +227,33 @@ bool run_attention(Rng& rng) {
         // One decode row alone, at a random depth of the long cache.
         const int32_t p1 = int32_t(pick(rng, 0, pos[2]));
         const int splits1 = std::max(2, rwb::cuda::decode_splits(int64_t(p1) + 1));
-        for (bool fused : {false, true}) {
-            const std::string how = fused ? " attention_decode" : "";
-            for (int splits : {1, dsplits})
-                run_scenario(rng, hc, ss, decode, splits, fused, pool, g,
-                             heads + " decode x3 splits " + std::to_string(splits) + how);
-            for (int splits : {1, splits1})
-                run_scenario(rng, hc, ss, {{2, p1}}, splits, fused, pool, g,
-                             heads + " decode x1 splits " + std::to_string(splits) + how);
-        }
+        // Split merging: with splits > 1, both by a second kernel and by the last split
+        // (counters).
+        for (bool fused : {false, true})
+            for (int counters = 0; counters < 2; ++counters) {
+                const std::string how =
+                    std::string(fused ? " attention_decode" : "") + (counters ? " counters" : "");
+                for (int splits : {1, dsplits}) {
+                    if (splits == 1 && counters) continue;
+                    run_scenario(rng, hc, ss, decode, splits, fused, counters, pool, g,
+                                 heads + " decode x3 splits " + std::to_string(splits) + how);
+                }
+                for (int splits : {1, splits1}) {
+                    if (splits == 1 && counters) continue;
+                    run_scenario(rng, hc, ss, {{2, p1}}, splits, fused, counters, pool, g,
+                                 heads + " decode x1 splits " + std::to_string(splits) + how);
+                }
+            }
         // Prefill: consecutive positions of the medium session.
         const int np = pick(rng, 5, 24);
         std::vector<std::pair<int, int32_t>> prefill;
         const int32_t p0 = int32_t(pick(rng, 0, int(ss[1].n_ctx) - np));
         for (int i = 0; i < np; ++i) prefill.emplace_back(1, p0 + i);
-        for (int splits : {1, 4})
-            run_scenario(rng, hc, ss, prefill, splits, false, pool, g,
+        for (int splits : {1, 4, -4}) // -4: four splits merged by the last one (counters)
+            run_scenario(rng, hc, ss, prefill, std::abs(splits), false, splits < 0, pool, g,
                          heads + " prefill " + std::to_string(np) + " rows from " +
-                             std::to_string(p0) + " splits " + std::to_string(splits));
+                             std::to_string(p0) + " splits " + std::to_string(std::abs(splits)) +
+                             (splits < 0 ? " counters" : ""));
     }
     bool ok = g.rope.report();
     ok &= g.cache.report();
