@@ -63,6 +63,12 @@ void fill(void* p, uint64_t bytes, uint32_t seed) {
 // Seconds per call of `op`, captured `reps` times into one graph and replayed.
 template <class Op>
 double time_op(cudaStream_t s, int reps, Op op) {
+    // RWB_BENCH_ONCE: each op launched once, directly (for a profiler such as ncu); no times.
+    if (std::getenv("RWB_BENCH_ONCE")) {
+        op(0);
+        cudaStreamSynchronize(s);
+        return 1.0;
+    }
     cudaGraph_t g = nullptr;
     cudaGraphExec_t exec = nullptr;
     cudaStreamBeginCapture(s, cudaStreamCaptureModeThreadLocal);

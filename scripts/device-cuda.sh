@@ -2,7 +2,7 @@
 # Runs the CUDA backend's checks and benchmarks on the GPU machine, writing logs to $OUT.
 # Expects .device/bin (rwb, librwb_cuda.so, tst_cuda_ops, tst_cuda_backend, bench_cuda_ops built for sm_90 on the dev machine;
 # the GPU machine has no Qt and no PCRE2/nlohmann headers to build them) and .device/reference
-# (a subset of tests/data/reference). Usage: scripts/device-cuda.sh [test|ops|bench|all]
+# (a subset of tests/data/reference). Usage: scripts/device-cuda.sh [test|ops|bench|all|ncu]
 # RWB_BENCH_SHAPES (default "1.5b 7b") and RWB_BENCH_TYPES pick the rwb bench files.
 set -u
 what=${1:-all}
@@ -37,6 +37,16 @@ if [ "$what" = all ] || [ "$what" = ops ]; then
   RWB_CUDA_MATVEC=warp timeout 60 "$B/bench_cuda_ops" --shape 1.5b --types f16,q4_k --ctx 128 \
     >"$OUT/ops-warp.log" 2>&1
   cat "$OUT/ops.log" "$OUT/ops-warp.log"
+fi
+if [ "$what" = ncu ]; then
+  # Hardware counters of the staged mat-vec kernels at one shape and type (RWB_NCU_SHAPE,
+  # RWB_NCU_TYPES; default 7b q4_k), each launched once: where the time goes without guessing.
+  RWB_BENCH_ONCE=1 timeout 240 ncu --clock-control none -k regex:staged_kernel \
+    --section SpeedOfLight --section MemoryWorkloadAnalysis --section WarpStateStats \
+    --section Occupancy --section LaunchStats --section SchedulerStats --section InstructionStats \
+    "$B/bench_cuda_ops" --shape "${RWB_NCU_SHAPE:-7b}" --types "${RWB_NCU_TYPES:-q4_k}" --ctx 128 \
+    >"$OUT/ncu.txt" 2>&1
+  echo "ncu rc=$?"; grep -cE "staged_kernel" "$OUT/ncu.txt"
 fi
 if [ "$what" = all ] || [ "$what" = bench ]; then
   for shape in ${RWB_BENCH_SHAPES:-1.5b 7b}; do

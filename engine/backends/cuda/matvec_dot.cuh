@@ -2,7 +2,10 @@
 // 8-bit activations of up to NB rows (matvec_stage.cuh). The weights' integer parts are put
 // together four to a word in the activations' byte order and multiplied with dp4a; the scales,
 // mins and offsets are applied once per unit (or half-unit) from the unit's sums. Each unit's
-// weights are loaded once for all NB rows.
+// weights are loaded once for all NB rows. For the K-quants a lane's "unit" u is a 16-byte slice
+// of the packed quants (values of two units), so no two lanes load the same bytes: with a unit
+// per lane, two lanes read each 32-byte run of nibbles and ncu showed the kernel waiting on
+// those L1 loads at a third of the DRAM bandwidth.
 #pragma once
 
 #include "matvec_stage.cuh"
@@ -60,6 +63,25 @@ __device__ __forceinline__ int dp8(const uint32_t (&w)[8], const int (&q)[8]) {
     return s;
 }
 
+// Half h (values 16h .. 16h+15) of a staged unit: its quants as four words, scale and sum.
+struct HalfView {
+    int q[4];
+    float d;
+    int s;
+};
+__device__ __forceinline__ HalfView half_view(const XUnit& x, int h) {
+    const int4* p = reinterpret_cast<const int4*>(&x);
+    const int4 a = p[h], c = p[2];
+    return {{a.x, a.y, a.z, a.w}, __int_as_float(c.x), h ? c.z : c.y};
+}
+
+__device__ __forceinline__ int dp4(const uint32_t (&w)[4], const int (&q)[4]) {
+    int s = 0;
+#pragma unroll
+    for (int i = 0; i < 4; ++i) s = __dp4a(int(w[i]), q[i], s);
+    return s;
+}
+
 template <uint32_t T, int NB>
 __device__ __forceinline__ void dot_unit_q8(const uint8_t* __restrict__ row, int u,
                                             const XUnit* __restrict__ xs, int units,
@@ -88,55 +110,65 @@ __device__ __forceinline__ void dot_unit_q8(const uint8_t* __restrict__ row, int
             acc[m] += dw * x.d * float(dp8(w, x.q) - 8 * (x.s0 + x.s1));
         }
     } else if constexpr (T == kQ4_K || T == kQ5_K) {
+        // Slot j of a super-block: the 16-byte chunk j of its 128 bytes of quants, whose low
+        // nibbles are 16 values of unit 2g and high nibbles the same 16 positions of unit 2g+1.
+        // Each lane loads bytes no other lane loads (the header is one broadcast per 8 lanes).
         constexpr int kBlock = T == kQ4_K ? 144 : 176, kQs = T == kQ4_K ? 16 : 48;
         const uint8_t* b = row + kBlock * (u >> 3);
-        const int j = u & 7;
+        const int j = u & 7, g = j >> 1, h = j & 1;
         const uint4 head = __ldg(reinterpret_cast<const uint4*>(b)); // d, dmin, scales[12]
-        float sc, mn;
-        scale_min_k4(j, reinterpret_cast<const uint8_t*>(&head) + 4, sc, mn);
-        const float d = h2f(uint16_t(head.x & 0xffff)) * sc;
-        const float dm = h2f(uint16_t(head.x >> 16)) * mn;
-        const uint4* q = reinterpret_cast<const uint4*>(b + kQs + 32 * (j >> 1));
-        uint32_t w[8];
-        words_of(__ldg(q), w), words_of(__ldg(q + 1), w + 4);
-        const int shift = 4 * (j & 1);
+        const uint8_t* scales = reinterpret_cast<const uint8_t*>(&head) + 4;
+        float sa, ma, sb, mb;
+        scale_min_k4(2 * g, scales, sa, ma);
+        scale_min_k4(2 * g + 1, scales, sb, mb);
+        const float d = h2f(uint16_t(head.x & 0xffff)), dmin = h2f(uint16_t(head.x >> 16));
+        uint32_t w[4], lo[4], hi[4];
+        words_of(__ldg(reinterpret_cast<const uint4*>(b + kQs + 32 * g + 16 * h)), w);
 #pragma unroll
-        for (int i = 0; i < 8; ++i) w[i] = (w[i] >> shift) & 0x0F0F0F0Fu;
-        if constexpr (T == kQ5_K) {
-            const uint4* qh = reinterpret_cast<const uint4*>(b + 16);
-            uint32_t h[8];
-            words_of(__ldg(qh), h), words_of(__ldg(qh + 1), h + 4);
+        for (int i = 0; i < 4; ++i) lo[i] = w[i] & 0x0F0F0F0Fu, hi[i] = (w[i] >> 4) & 0x0F0F0F0Fu;
+        if constexpr (T == kQ5_K) { // bit 2g (2g+1) of qh byte l: the fifth bit of unit 2g (2g+1)
+            uint32_t q5[4];
+            words_of(__ldg(reinterpret_cast<const uint4*>(b + 16 + 16 * h)), q5);
 #pragma unroll
-            for (int i = 0; i < 8; ++i) w[i] |= ((h[i] >> j) & 0x01010101u) << 4;
+            for (int i = 0; i < 4; ++i) {
+                lo[i] |= ((q5[i] >> (2 * g)) & 0x01010101u) << 4;
+                hi[i] |= ((q5[i] >> (2 * g + 1)) & 0x01010101u) << 4;
+            }
         }
+        const int ua = (u & ~7) + 2 * g;
 #pragma unroll
         for (int m = 0; m < NB; ++m) {
-            const XView x = x_view(xs[m * units + u]);
-            acc[m] += x.d * (d * float(dp8(w, x.q)) - dm * float(x.s0 + x.s1));
+            const HalfView xa = half_view(xs[m * units + ua], h);
+            const HalfView xb = half_view(xs[m * units + ua + 1], h);
+            acc[m] += xa.d * (d * sa * float(dp4(lo, xa.q)) - dmin * ma * float(xa.s)) +
+                      xb.d * (d * sb * float(dp4(hi, xb.q)) - dmin * mb * float(xb.s));
         }
     } else if constexpr (T == kQ6_K) {
+        // Slot j: half hh of the super-block, 16-byte chunk c of that half's 64 bytes of low
+        // quants. Its low nibbles are 16 values of run c/2, its high nibbles the same positions of
+        // run c/2 + 2; their two high bits sit in the same 16 bytes of qh at shifts 2(c/2) and
+        // 2(c/2) + 4.
         const uint8_t* b = row + 210 * (u >> 3);
-        const int j = u & 7, h = j >> 2, k = j & 3; // half of the super-block, run within it
-        uint32_t lo[8], hi[8];
-        load8_a2(b + 64 * h + 32 * (k & 1), lo);
-        load8_a2(b + 128 + 32 * h, hi);
-        const int8_t* sc = reinterpret_cast<const int8_t*>(b + 192) + 8 * h + 2 * k;
+        const int j = u & 7, hh = j >> 2, c = j & 3, k = c >> 1, l0 = 16 * (c & 1);
+        uint32_t ql[4], qh[4];
+        load4_a2(b + 64 * hh + 16 * c, ql);
+        load4_a2(b + 128 + 32 * hh + l0, qh);
+        const int8_t* sc = reinterpret_cast<const int8_t*>(b + 192) + 8 * hh;
         const float d = h2f(ld16(b + 208));
-        const float d0 = d * float(sc[0]), d1 = d * float(sc[1]);
-        const int lshift = (k >> 1) * 4, hshift = 2 * k;
-        uint32_t w[8];
+        const float dl = d * float(sc[2 * k + (c & 1)]), dh = d * float(sc[2 * k + 4 + (c & 1)]);
+        uint32_t lo[4], hi[4];
 #pragma unroll
-        for (int i = 0; i < 8; ++i)
-            w[i] = ((lo[i] >> lshift) & 0x0F0F0F0Fu) | (((hi[i] >> hshift) & 0x03030303u) << 4);
+        for (int i = 0; i < 4; ++i) {
+            lo[i] = (ql[i] & 0x0F0F0F0Fu) | (((qh[i] >> (2 * k)) & 0x03030303u) << 4);
+            hi[i] = ((ql[i] >> 4) & 0x0F0F0F0Fu) | (((qh[i] >> (2 * k + 4)) & 0x03030303u) << 4);
+        }
+        const int ul = (u & ~7) + 4 * hh + k; // the x units of the low and high values
 #pragma unroll
         for (int m = 0; m < NB; ++m) {
-            const XView x = x_view(xs[m * units + u]);
-            int i0 = 0, i1 = 0;
-#pragma unroll
-            for (int i = 0; i < 4; ++i) i0 = __dp4a(int(w[i]), x.q[i], i0);
-#pragma unroll
-            for (int i = 4; i < 8; ++i) i1 = __dp4a(int(w[i]), x.q[i], i1);
-            acc[m] += x.d * (d0 * float(i0 - 32 * x.s0) + d1 * float(i1 - 32 * x.s1));
+            const HalfView xl = half_view(xs[m * units + ul], c & 1);
+            const HalfView xh = half_view(xs[m * units + ul + 2], c & 1);
+            acc[m] += xl.d * dl * float(dp4(lo, xl.q) - 32 * xl.s) +
+                      xh.d * dh * float(dp4(hi, xh.q) - 32 * xh.s);
         }
     }
 }

@@ -64,7 +64,8 @@ __device__ __forceinline__ float4 load_scaled(const float* __restrict__ x, const
     float4 v = reinterpret_cast<const float4*>(x)[g];
     if (norm_w) {
         const float4 w = reinterpret_cast<const float4*>(norm_w)[g];
-        v.x *= inv * w.x, v.y *= inv * w.y, v.z *= inv * w.z, v.w *= inv * w.w;
+        // (x * inv) * w, in the CPU's order (runtime/ops.cpp), so both quantize the same values.
+        v.x = v.x * inv * w.x, v.y = v.y * inv * w.y, v.z = v.z * inv * w.z, v.w = v.w * inv * w.w;
     }
     return v;
 }

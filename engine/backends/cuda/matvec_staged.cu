@@ -6,7 +6,7 @@
 // five kernels where it launched twelve: at ~3 us of launch gap each, that mattered more than
 // the weight bytes for the 1.5B model.
 #include "kernels.h"
-#include "matvec_dot.cuh"
+#include "matvec_rows.cuh"
 
 #include <algorithm>
 #include <cstdlib>
@@ -32,76 +32,17 @@ struct JobArgs {
 struct FusedArgs {
     JobArgs job[3];
     int njobs, silu_pair;
+    int wpr; // warps per weight row: 1, 2, 4 or 8
     const float* X;
     int64_t ldx, cols;
     const float* norm_w;
     float eps;
 };
 
-// acc[p][m]: the lane's share of weight row p times staged row m. The P rows (of one type) are
-// walked together so their loads are in flight at once.
-template <int K, uint32_t T, int NB, int P>
-__device__ __forceinline__ void rows_dot_t(const uint8_t* (&rows)[P], int units, const void* xs,
-                                           int lane, float (&acc)[P][NB]) {
-    if constexpr (K != kStageFloat) {
-        // Two units per lane in flight: the second unit's loads issue before the first is used.
-#pragma unroll 2
-        for (int u = lane; u < units; u += 32)
-#pragma unroll
-            for (int p = 0; p < P; ++p)
-                dot_unit_q8<T, NB>(rows[p], u, static_cast<const XUnit*>(xs), units, acc[p]);
-    } else {
-        for (int u = lane; u < units; u += 32)
-#pragma unroll
-            for (int p = 0; p < P; ++p)
-                dot_unit_f<T, NB>(rows[p], u, static_cast<const float*>(xs), units, acc[p]);
-    }
-}
-
-template <int K, int NB, int P>
-__device__ __forceinline__ void rows_dot(uint32_t type, const uint8_t* (&rows)[P], int units,
-                                         const void* xs, int lane, float (&acc)[P][NB]) {
-#pragma unroll
-    for (int p = 0; p < P; ++p)
-#pragma unroll
-        for (int m = 0; m < NB; ++m) acc[p][m] = 0.f;
-    if constexpr (K == kStageQ8_0) {
-        switch (type) {
-        case kQ8_0:
-            return rows_dot_t<K, kQ8_0, NB, P>(rows, units, xs, lane, acc);
-        case kQ4_0:
-            return rows_dot_t<K, kQ4_0, NB, P>(rows, units, xs, lane, acc);
-        default:
-            return;
-        }
-    } else if constexpr (K == kStageQ8_K) {
-        switch (type) {
-        case kQ4_K:
-            return rows_dot_t<K, kQ4_K, NB, P>(rows, units, xs, lane, acc);
-        case kQ5_K:
-            return rows_dot_t<K, kQ5_K, NB, P>(rows, units, xs, lane, acc);
-        case kQ6_K:
-            return rows_dot_t<K, kQ6_K, NB, P>(rows, units, xs, lane, acc);
-        default:
-            return;
-        }
-    } else {
-        switch (type) {
-        case kF32:
-            return rows_dot_t<K, kF32, NB, P>(rows, units, xs, lane, acc);
-        case kF16:
-            return rows_dot_t<K, kF16, NB, P>(rows, units, xs, lane, acc);
-        case kBF16:
-            return rows_dot_t<K, kBF16, NB, P>(rows, units, xs, lane, acc);
-        default:
-            return;
-        }
-    }
-}
-
 // Starts fetching a weight row into L2 (one 128-byte line per lane).
-__device__ __forceinline__ void prefetch_row(const uint8_t* row, int64_t bytes, int lane) {
-    for (int64_t o = int64_t(lane) * 128; o < bytes; o += 32 * 128)
+__device__ __forceinline__ void prefetch_row(const uint8_t* row, int64_t bytes, int first,
+                                             int stride) {
+    for (int64_t o = int64_t(first) * 128; o < bytes; o += int64_t(stride) * 128)
         asm volatile("prefetch.global.L2 [%0];" ::"l"(row + o));
 }
 
@@ -117,11 +58,12 @@ __global__ void __launch_bounds__(kStageThreads, K != kStageFloat ? (NB == 1 ? 4
         if (!a.silu_pair)
             while (j + 1 < a.njobs && int(blockIdx.x) >= a.job[j + 1].block0) ++j;
         const JobArgs& J = a.job[j];
-        const int64_t r = int64_t(int(blockIdx.x) - J.block0) * kWarps + (threadIdx.x >> 5);
+        const int w = int(threadIdx.x >> 5), first = (w % a.wpr) * 32 + int(threadIdx.x & 31);
+        const int64_t r = int64_t(int(blockIdx.x) - J.block0) * (kWarps / a.wpr) + w / a.wpr;
         if (r < J.rows) {
-            prefetch_row(J.W + r * J.stride, J.stride, threadIdx.x & 31);
+            prefetch_row(J.W + r * J.stride, J.stride, first, 32 * a.wpr);
             if (a.silu_pair)
-                prefetch_row(a.job[1].W + r * a.job[1].stride, J.stride, threadIdx.x & 31);
+                prefetch_row(a.job[1].W + r * a.job[1].stride, J.stride, first, 32 * a.wpr);
         }
 #if __CUDA_ARCH__ >= 900
         asm volatile("griddepcontrol.wait;" ::: "memory");
@@ -140,43 +82,56 @@ __global__ void __launch_bounds__(kStageThreads, K != kStageFloat ? (NB == 1 ? 4
     if (!a.silu_pair)
         while (j + 1 < a.njobs && int(blockIdx.x) >= a.job[j + 1].block0) ++j;
     const JobArgs& J = a.job[j];
-    const int64_t step = int64_t(J.nblocks) * kWarps;
-    // A warp may walk R of its rows at once (rows r, r + step, ...), the row pointer past the
-    // last row repeating a valid row whose result is not stored. R = 2 for single rows was
-    // slower on the H200 (1.5B Q4_K layer products 31.5 -> 38.4 us: registers, occupancy).
-    constexpr int R = 1;
-    const int64_t first = int64_t(int(blockIdx.x) - J.block0) * kWarps + warp;
-    for (int64_t r = first; r < J.rows; r += R * step) {
-        int64_t rr[R];
-#pragma unroll
-        for (int i = 0; i < R; ++i) rr[i] = min(r + i * step, J.rows - 1);
+    // wpr warps share a row, splitting its units, where the rows are too few for every resident
+    // warp to get one (the 1.5B down product: 1536 rows for ~4200 warps); their sums meet in
+    // shared memory. The loop is the same for the whole block (it synchronises inside).
+    const int wpr = a.wpr, sub = warp % wpr, per_block = kWarps / wpr;
+    const int64_t step = int64_t(J.nblocks) * per_block;
+    __shared__ float red[kWarps][2][NB];
+    for (int64_t base = int64_t(int(blockIdx.x) - J.block0) * per_block; base < J.rows;
+         base += step) {
+        const int64_t r = base + warp / wpr, rr = min(r, J.rows - 1);
+        float out[2][NB];
         if (a.silu_pair) { // Y = silu(gate . x) * (up . x)
-            const JobArgs& U = a.job[1];
-            const uint8_t* rows[2 * R];
+            const uint8_t* rows[2] = {J.W + rr * J.stride, a.job[1].W + rr * a.job[1].stride};
+            float acc[2][NB];
+            rows_dot<K, NB, 2>(J.type, rows, units, smem, sub * 32 + lane, 32 * wpr, acc);
 #pragma unroll
-            for (int i = 0; i < R; ++i)
-                rows[2 * i] = J.W + rr[i] * J.stride, rows[2 * i + 1] = U.W + rr[i] * U.stride;
-            float acc[2 * R][NB];
-            rows_dot<K, NB, 2 * R>(J.type, rows, units, smem, lane, acc);
+            for (int m = 0; m < NB; ++m)
+                out[0][m] = warp_sum(acc[0][m]), out[1][m] = warp_sum(acc[1][m]);
+        } else {
+            const uint8_t* rows[1] = {J.W + rr * J.stride};
+            float acc[1][NB];
+            rows_dot<K, NB, 1>(J.type, rows, units, smem, sub * 32 + lane, 32 * wpr, acc);
 #pragma unroll
-            for (int i = 0; i < R; ++i) {
-                if (r + i * step >= J.rows) break;
+            for (int m = 0; m < NB; ++m) out[0][m] = warp_sum(acc[0][m]), out[1][m] = 0.f;
+        }
+        if (wpr > 1) {
+            if (lane == 0)
+#pragma unroll
+                for (int m = 0; m < NB; ++m)
+                    red[warp][0][m] = out[0][m], red[warp][1][m] = out[1][m];
+            __syncthreads();
+            if (sub == 0)
 #pragma unroll
                 for (int m = 0; m < NB; ++m) {
-                    const float g = warp_sum(acc[2 * i][m]), up = warp_sum(acc[2 * i + 1][m]);
-                    if (lane == 0) J.Y[m * J.ldy + rr[i]] = g / (1.0f + expf(-g)) * up;
+                    float g = 0.f, h = 0.f;
+                    for (int w = 0; w < wpr; ++w)
+                        g += red[warp + w][0][m], h += red[warp + w][1][m];
+                    out[0][m] = g, out[1][m] = h;
                 }
+            __syncthreads();
+        }
+        if (sub != 0 || lane != 0 || r >= J.rows) continue;
+#pragma unroll
+        for (int m = 0; m < NB; ++m) {
+            float* y = J.Y + m * J.ldy + r;
+            if (a.silu_pair) {
+                *y = out[0][m] / (1.0f + expf(-out[0][m])) * out[1][m];
+            } else {
+                const float v = out[0][m] + (J.bias ? J.bias[r] : 0.f);
+                *y = J.accumulate ? *y + v : v;
             }
-        } else {
-            const uint8_t* rows[R];
-#pragma unroll
-            for (int i = 0; i < R; ++i) rows[i] = J.W + rr[i] * J.stride;
-            float acc[R][NB];
-            rows_dot<K, NB, R>(J.type, rows, units, smem, lane, acc);
-#pragma unroll
-            for (int i = 0; i < R; ++i)
-                if (r + i * step < J.rows)
-                    store_row<NB>(acc[i], lane, rr[i], J.Y, J.ldy, J.bias, J.accumulate);
         }
     }
 }
@@ -362,11 +317,17 @@ bool matvec_fused(const MatvecJob* jobs, int njobs, bool silu_pair, const float*
         return false;
     const size_t bytes = staged_bytes(kind != kStageFloat, n, cols);
     if (bytes > c.limit) return false;
-    // Blocks per job: one per kWarps rows, scaled down together to one resident wave.
+    // Warps per row: enough that the rows give every resident warp work, as long as each warp
+    // still walks at least one and a half passes of the row's units.
+    const int64_t wave = resident(kind, n, bytes), units = cols / 32;
+    int64_t all_rows = 0;
+    for (int j = 0; j < (silu_pair ? 1 : njobs); ++j) all_rows += jobs[j].W.rows;
+    int wpr = 1;
+    while (wpr < kWarps && all_rows * wpr < wave * kWarps && units >= 48 * 2 * wpr) wpr *= 2;
+    // Blocks per job: one per kWarps / wpr rows, scaled down together to one resident wave.
     int64_t needed[3] = {0, 0, 0}, total = 0;
     for (int j = 0; j < (silu_pair ? 1 : njobs); ++j)
-        total += needed[j] = (jobs[j].W.rows + kWarps - 1) / kWarps;
-    const int64_t wave = resident(kind, n, bytes);
+        total += needed[j] = (jobs[j].W.rows * wpr + kWarps - 1) / kWarps;
     FusedArgs a{};
     int blocks = 0;
     for (int j = 0; j < njobs; ++j) {
@@ -378,7 +339,7 @@ bool matvec_fused(const MatvecJob* jobs, int njobs, bool silu_pair, const float*
         J.nblocks = int(total <= wave ? needed[j] : std::max<int64_t>(1, needed[j] * wave / total));
         blocks += J.nblocks;
     }
-    a.njobs = njobs, a.silu_pair = silu_pair ? 1 : 0;
+    a.njobs = njobs, a.silu_pair = silu_pair ? 1 : 0, a.wpr = wpr;
     a.X = X, a.ldx = ldx, a.cols = cols, a.norm_w = norm_w, a.eps = eps;
     switch (kind) {
     case kStageQ8_0:
