@@ -13,31 +13,20 @@
 
 namespace rwb::cuda {
 
-// Eight 32-bit words at a 2-byte aligned address: aligned loads, then funnel shifts (the last
-// load is 16 bits wide, so nothing past p + 32 is read).
-__device__ __forceinline__ void load8_a2(const uint8_t* p, uint32_t (&w)[8]) {
+// N 32-bit words at a 2-byte aligned address (Q8_0's 32 bytes of quants, Q4_0's 16, Q6_K's
+// slices): aligned loads, then funnel shifts; the last load is 16 bits wide, so nothing past
+// p + 4N is read.
+template <int N>
+__device__ __forceinline__ void load_a2(const uint8_t* p, uint32_t (&w)[N]) {
     const uintptr_t a = reinterpret_cast<uintptr_t>(p);
     const uint32_t* ap = reinterpret_cast<const uint32_t*>(a & ~uintptr_t(3));
     const unsigned sh = unsigned(a & 2) * 8;
-    uint32_t raw[9];
+    uint32_t raw[N + 1];
 #pragma unroll
-    for (int i = 0; i < 8; ++i) raw[i] = __ldg(ap + i);
-    raw[8] = sh ? uint32_t(__ldg(reinterpret_cast<const uint16_t*>(ap + 8))) : 0u;
+    for (int i = 0; i < N; ++i) raw[i] = __ldg(ap + i);
+    raw[N] = sh ? uint32_t(__ldg(reinterpret_cast<const uint16_t*>(ap + N))) : 0u;
 #pragma unroll
-    for (int i = 0; i < 8; ++i) w[i] = __funnelshift_r(raw[i], raw[i + 1], sh);
-}
-
-// Four words at a 2-byte aligned address (Q4_0's 16 bytes of quants).
-__device__ __forceinline__ void load4_a2(const uint8_t* p, uint32_t (&w)[4]) {
-    const uintptr_t a = reinterpret_cast<uintptr_t>(p);
-    const uint32_t* ap = reinterpret_cast<const uint32_t*>(a & ~uintptr_t(3));
-    const unsigned sh = unsigned(a & 2) * 8;
-    uint32_t raw[5];
-#pragma unroll
-    for (int i = 0; i < 4; ++i) raw[i] = __ldg(ap + i);
-    raw[4] = sh ? uint32_t(__ldg(reinterpret_cast<const uint16_t*>(ap + 4))) : 0u;
-#pragma unroll
-    for (int i = 0; i < 4; ++i) w[i] = __funnelshift_r(raw[i], raw[i + 1], sh);
+    for (int i = 0; i < N; ++i) w[i] = __funnelshift_r(raw[i], raw[i + 1], sh);
 }
 
 __device__ __forceinline__ void words_of(const uint4& a, uint32_t* w) {
@@ -90,7 +79,7 @@ __device__ __forceinline__ void dot_unit_q8(const uint8_t* __restrict__ row, int
         const uint8_t* b = row + 34 * u;
         const float dw = h2f(ld16(b));
         uint32_t w[8];
-        load8_a2(b + 2, w);
+        load_a2<8>(b + 2, w);
 #pragma unroll
         for (int m = 0; m < NB; ++m) {
             const XView x = x_view(xs[m * units + u]);
@@ -100,7 +89,7 @@ __device__ __forceinline__ void dot_unit_q8(const uint8_t* __restrict__ row, int
         const uint8_t* b = row + 18 * u;
         const float dw = h2f(ld16(b));
         uint32_t raw[4], w[8];
-        load4_a2(b + 2, raw);
+        load_a2<4>(b + 2, raw);
 #pragma unroll
         for (int i = 0; i < 4; ++i)
             w[i] = raw[i] & 0x0F0F0F0Fu, w[4 + i] = (raw[i] >> 4) & 0x0F0F0F0Fu;
@@ -151,8 +140,8 @@ __device__ __forceinline__ void dot_unit_q8(const uint8_t* __restrict__ row, int
         const uint8_t* b = row + 210 * (u >> 3);
         const int j = u & 7, hh = j >> 2, c = j & 3, k = c >> 1, l0 = 16 * (c & 1);
         uint32_t ql[4], qh[4];
-        load4_a2(b + 64 * hh + 16 * c, ql);
-        load4_a2(b + 128 + 32 * hh + l0, qh);
+        load_a2<4>(b + 64 * hh + 16 * c, ql);
+        load_a2<4>(b + 128 + 32 * hh + l0, qh);
         const int8_t* sc = reinterpret_cast<const int8_t*>(b + 192) + 8 * hh;
         const float d = h2f(ld16(b + 208));
         const float dl = d * float(sc[2 * k + (c & 1)]), dh = d * float(sc[2 * k + 4 + (c & 1)]);

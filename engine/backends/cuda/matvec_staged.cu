@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <map>
+#include <type_traits>
 
 namespace rwb::cuda {
 namespace {
@@ -171,6 +172,32 @@ const StagedConfig& config() {
     return c;
 }
 
+// f(std::integral_constant<int, NB>) for the row count n (1..kMaxMatvecRows): the kernels are
+// instantiated per row count. False for any other n.
+template <class F>
+bool with_rows(int n, F&& f) {
+    switch (n) {
+    case 1:
+        return f(std::integral_constant<int, 1>{});
+    case 2:
+        return f(std::integral_constant<int, 2>{});
+    case 3:
+        return f(std::integral_constant<int, 3>{});
+    case 4:
+        return f(std::integral_constant<int, 4>{});
+    case 5:
+        return f(std::integral_constant<int, 5>{});
+    case 6:
+        return f(std::integral_constant<int, 6>{});
+    case 7:
+        return f(std::integral_constant<int, 7>{});
+    case 8:
+        return f(std::integral_constant<int, 8>{});
+    default:
+        return false;
+    }
+}
+
 template <int K, int NB>
 bool raise_smem_limit() {
     static const bool raised =
@@ -181,9 +208,8 @@ bool raise_smem_limit() {
 
 template <int K>
 void raise_kind() {
-    raise_smem_limit<K, 1>(), raise_smem_limit<K, 2>(), raise_smem_limit<K, 3>();
-    raise_smem_limit<K, 4>(), raise_smem_limit<K, 5>(), raise_smem_limit<K, 6>();
-    raise_smem_limit<K, 7>(), raise_smem_limit<K, 8>();
+    for (int n = 1; n <= kMaxMatvecRows; ++n)
+        with_rows(n, [](auto nb) { return raise_smem_limit<K, decltype(nb)::value>(); });
 }
 
 template <int K, int NB>
@@ -205,26 +231,8 @@ bool launch(const FusedArgs& a, int blocks, size_t bytes, cudaStream_t s) {
 
 template <int K>
 bool launch_rows(const FusedArgs& a, int n, int blocks, size_t bytes, cudaStream_t s) {
-    switch (n) {
-    case 1:
-        return launch<K, 1>(a, blocks, bytes, s);
-    case 2:
-        return launch<K, 2>(a, blocks, bytes, s);
-    case 3:
-        return launch<K, 3>(a, blocks, bytes, s);
-    case 4:
-        return launch<K, 4>(a, blocks, bytes, s);
-    case 5:
-        return launch<K, 5>(a, blocks, bytes, s);
-    case 6:
-        return launch<K, 6>(a, blocks, bytes, s);
-    case 7:
-        return launch<K, 7>(a, blocks, bytes, s);
-    case 8:
-        return launch<K, 8>(a, blocks, bytes, s);
-    default:
-        return false;
-    }
+    return with_rows(n,
+                     [&](auto nb) { return launch<K, decltype(nb)::value>(a, blocks, bytes, s); });
 }
 
 // Blocks of this kernel that run at once on the whole GPU. A launch is sized to one such wave
@@ -237,24 +245,11 @@ int resident_blocks(int n, size_t bytes) {
     if (auto it = cache.find(key); it != cache.end()) return it->second;
     int per_sm = 0;
     cudaError_t e = cudaErrorInvalidValue;
-    switch (n) {
-#define RWB_OCC(NB)                                                                                \
-    case NB:                                                                                       \
-        e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(&per_sm, staged_kernel<K, NB>,           \
-                                                          kStageThreads, bytes);                   \
-        break;
-        RWB_OCC(1)
-        RWB_OCC(2)
-        RWB_OCC(3)
-        RWB_OCC(4)
-        RWB_OCC(5)
-        RWB_OCC(6)
-        RWB_OCC(7)
-        RWB_OCC(8)
-#undef RWB_OCC
-    default:
-        break;
-    }
+    with_rows(n, [&](auto nb) {
+        e = cudaOccupancyMaxActiveBlocksPerMultiprocessor(
+            &per_sm, staged_kernel<K, decltype(nb)::value>, kStageThreads, bytes);
+        return true;
+    });
     if (e != cudaSuccess || per_sm < 1) per_sm = 1, cudaGetLastError();
     return cache[key] = per_sm * config().sms;
 }
