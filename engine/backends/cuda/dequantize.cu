@@ -1,6 +1,6 @@
 // Weight rows -> F16 tiles for the tensor-core GEMMs of prefill (one thread per 32-element unit),
 // plus the small conversions around them (activations to F16, bias adds).
-#include "kernels.h"
+#include "dispatch.h"
 #include "quant_units.cuh"
 
 namespace rwb::cuda {
@@ -41,26 +41,10 @@ unsigned blocks(int64_t n, int t) {
 void dequantize_f16(const DevMatrix& W, int64_t r0, int64_t nr, __half* out, cudaStream_t s) {
     const int64_t n = nr * (W.cols >> 5);
     const unsigned g = blocks(n, 256);
-    switch (W.type) {
-    case kF32:
-        return dequant_kernel<kF32><<<g, 256, 0, s>>>(W.data, r0, nr, W.cols, W.stride, out);
-    case kF16:
-        return dequant_kernel<kF16><<<g, 256, 0, s>>>(W.data, r0, nr, W.cols, W.stride, out);
-    case kBF16:
-        return dequant_kernel<kBF16><<<g, 256, 0, s>>>(W.data, r0, nr, W.cols, W.stride, out);
-    case kQ8_0:
-        return dequant_kernel<kQ8_0><<<g, 256, 0, s>>>(W.data, r0, nr, W.cols, W.stride, out);
-    case kQ4_0:
-        return dequant_kernel<kQ4_0><<<g, 256, 0, s>>>(W.data, r0, nr, W.cols, W.stride, out);
-    case kQ4_K:
-        return dequant_kernel<kQ4_K><<<g, 256, 0, s>>>(W.data, r0, nr, W.cols, W.stride, out);
-    case kQ5_K:
-        return dequant_kernel<kQ5_K><<<g, 256, 0, s>>>(W.data, r0, nr, W.cols, W.stride, out);
-    case kQ6_K:
-        return dequant_kernel<kQ6_K><<<g, 256, 0, s>>>(W.data, r0, nr, W.cols, W.stride, out);
-    default:
-        return;
-    }
+    with_weight_type(W.type, [&](auto t) {
+        dequant_kernel<decltype(t)::value><<<g, 256, 0, s>>>(W.data, r0, nr, W.cols, W.stride, out);
+        return true;
+    });
 }
 
 void to_f16(const float* x, int64_t count, __half* out, cudaStream_t s) {

@@ -9,7 +9,7 @@
 // the same ~19 us for an 8960 x 1536 product in F16 and in Q4_K), and the K-quants' unpacking
 // makes it instruction-bound. It remains for inputs too wide to stage and as
 // RWB_CUDA_MATVEC=warp (to compare, or to rule the staged kernel out).
-#include "kernels.h"
+#include "dispatch.h"
 #include "matvec_dot.cuh"
 
 namespace rwb::cuda {
@@ -55,66 +55,25 @@ void launch_warp(const DevMatrix& W, const float* X, int n, int64_t ldx, float* 
                  const float* bias, bool acc, cudaStream_t s) {
     const dim3 grid(unsigned((W.rows + kWarpsPerBlock - 1) / kWarpsPerBlock));
     const dim3 block(32 * kWarpsPerBlock);
-#define RWB_MV(NB)                                                                                 \
-    case NB:                                                                                       \
-        matvec_kernel<T, NB><<<grid, block, 0, s>>>(W.data, W.rows, W.cols, W.stride, X, ldx, Y,   \
-                                                    ldy, bias, acc ? 1 : 0);                       \
-        break;
-    switch (n) {
-        RWB_MV(1)
-        RWB_MV(2)
-        RWB_MV(3)
-        RWB_MV(4)
-        RWB_MV(5)
-        RWB_MV(6)
-        RWB_MV(7)
-        RWB_MV(8)
-    default:
-        break;
-    }
-#undef RWB_MV
+    with_rows(n, [&](auto nb) {
+        matvec_kernel<T, decltype(nb)::value><<<grid, block, 0, s>>>(
+            W.data, W.rows, W.cols, W.stride, X, ldx, Y, ldy, bias, acc ? 1 : 0);
+        return true;
+    });
 }
 
 } // namespace
 
 bool type_supported(uint32_t type) {
-    switch (type) {
-    case kF32:
-    case kF16:
-    case kBF16:
-    case kQ8_0:
-    case kQ4_0:
-    case kQ4_K:
-    case kQ5_K:
-    case kQ6_K:
-        return true;
-    default:
-        return false;
-    }
+    return with_weight_type(type, [](auto) { return true; });
 }
 
 void matvec_warp(const DevMatrix& W, const float* X, int n, int64_t ldx, float* Y, int64_t ldy,
                  const float* bias, bool accumulate, cudaStream_t s) {
-    switch (W.type) {
-    case kF32:
-        return launch_warp<kF32>(W, X, n, ldx, Y, ldy, bias, accumulate, s);
-    case kF16:
-        return launch_warp<kF16>(W, X, n, ldx, Y, ldy, bias, accumulate, s);
-    case kBF16:
-        return launch_warp<kBF16>(W, X, n, ldx, Y, ldy, bias, accumulate, s);
-    case kQ8_0:
-        return launch_warp<kQ8_0>(W, X, n, ldx, Y, ldy, bias, accumulate, s);
-    case kQ4_0:
-        return launch_warp<kQ4_0>(W, X, n, ldx, Y, ldy, bias, accumulate, s);
-    case kQ4_K:
-        return launch_warp<kQ4_K>(W, X, n, ldx, Y, ldy, bias, accumulate, s);
-    case kQ5_K:
-        return launch_warp<kQ5_K>(W, X, n, ldx, Y, ldy, bias, accumulate, s);
-    case kQ6_K:
-        return launch_warp<kQ6_K>(W, X, n, ldx, Y, ldy, bias, accumulate, s);
-    default:
-        return;
-    }
+    with_weight_type(W.type, [&](auto t) {
+        launch_warp<decltype(t)::value>(W, X, n, ldx, Y, ldy, bias, accumulate, s);
+        return true;
+    });
 }
 
 void matvec(const DevMatrix& W, const float* X, int n, int64_t ldx, float* Y, int64_t ldy,

@@ -5,14 +5,13 @@
 // v of a layer), or a gate/up pair whose store applies the SwiGLU, so a decode layer launches
 // five kernels where it launched twelve: at ~3 us of launch gap each, that mattered more than
 // the weight bytes for the 1.5B model.
-#include "kernels.h"
+#include "dispatch.h"
 #include "matvec_rows.cuh"
 
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <map>
-#include <type_traits>
 
 namespace rwb::cuda {
 namespace {
@@ -170,32 +169,6 @@ const StagedConfig& config() {
         return r;
     }();
     return c;
-}
-
-// f(std::integral_constant<int, NB>) for the row count n (1..kMaxMatvecRows): the kernels are
-// instantiated per row count. False for any other n.
-template <class F>
-bool with_rows(int n, F&& f) {
-    switch (n) {
-    case 1:
-        return f(std::integral_constant<int, 1>{});
-    case 2:
-        return f(std::integral_constant<int, 2>{});
-    case 3:
-        return f(std::integral_constant<int, 3>{});
-    case 4:
-        return f(std::integral_constant<int, 4>{});
-    case 5:
-        return f(std::integral_constant<int, 5>{});
-    case 6:
-        return f(std::integral_constant<int, 6>{});
-    case 7:
-        return f(std::integral_constant<int, 7>{});
-    case 8:
-        return f(std::integral_constant<int, 8>{});
-    default:
-        return false;
-    }
 }
 
 template <int K, int NB>
