@@ -38,9 +38,10 @@ constexpr float kSentinel = -54321.0f;
 
 // One case: njobs products of the same n rows (silu_pair: a gate/up pair), optionally normalised.
 // Returns false when matvec_fused refused it.
+// types: one weight type per job (the q/k/v of a Q4_K_M file mix Q4_K and Q6_K); empty: t's.
 bool run_case(Rng& rng, const WeightType& t, int64_t cols, const std::vector<int64_t>& heights,
               bool silu_pair, bool norm, bool accumulate, int n, rwb::cpu::ThreadPool& pool,
-              Group& g, Group& g64) {
+              Group& g, Group& g64, const std::vector<rwb::GgmlType>& types = {}) {
     const int njobs = int(heights.size());
     const int64_t ldx = cols + 4 * pick(rng, 0, 2);
     std::vector<float> x = uniform(rng, size_t(n * ldx), -1.0f, 1.0f);
@@ -54,7 +55,7 @@ bool run_case(Rng& rng, const WeightType& t, int64_t cols, const std::vector<int
     for (int j = 0; j < njobs; ++j) {
         Job& jb = jobs[size_t(j)];
         const int64_t rows = heights[size_t(j)];
-        jb.h = make_matrix(rng, t.type, rows, cols);
+        jb.h = make_matrix(rng, types.empty() ? t.type : types[size_t(j)], rows, cols);
         jb.dw = std::make_unique<DevWeights>(jb.h);
         jb.use_bias = !silu_pair && pick(rng, 0, 1);
         jb.accumulate = !silu_pair && accumulate;
@@ -88,9 +89,10 @@ bool run_case(Rng& rng, const WeightType& t, int64_t cols, const std::vector<int
         else
             std::memcpy(xn.data() + m * cols, x.data() + m * ldx, size_t(cols) * 4);
     }
-    std::string what = shape(t.name, heights[0], cols) + " jobs " + std::to_string(njobs) +
-                       " n=" + std::to_string(n) + (silu_pair ? " silu" : "") +
-                       (norm ? " norm" : "") + (accumulate ? " acc" : "");
+    std::string what = shape(types.empty() ? t.name : "mixed", heights[0], cols) + " jobs " +
+                       std::to_string(njobs) + " n=" + std::to_string(n) +
+                       (silu_pair ? " silu" : "") + (norm ? " norm" : "") +
+                       (accumulate ? " acc" : "");
     // products[j][m][r] (double) and their no-cancellation magnitude.
     std::vector<std::vector<double>> prod(static_cast<size_t>(njobs)),
         mag(static_cast<size_t>(njobs));
@@ -202,6 +204,32 @@ bool run_fused(Rng& rng) {
         // The down projection's width: may be too wide to stage (refusal is allowed).
         ++total, refused += !run_case(rng, t, 8960, {int64_t(pick(rng, 1, 64))}, false, false, true,
                                       pick(rng, 1, 8), pool, g, g64);
+        ok &= g.report();
+        ok &= g64.report();
+    }
+    // Jobs of different weight types in one launch, as the q/k/v of K-quant mixes have them: the
+    // same staging serves them (K-quants: Q8_K rows; Q8_0 / Q4_0: Q8_0 rows), each job's blocks
+    // decode their own type. Float and quantized jobs need different staging: refused.
+    {
+        using G = rwb::GgmlType;
+        Group g("matvec_fused mixed types", 1e-2), g64("matvec_fused mixed types vs float64", 3e-2);
+        const WeightType& q4k = kWeightTypes[5];
+        const WeightType& q40 = kWeightTypes[4];
+        const std::vector<std::pair<std::vector<G>, int64_t>> mixes = {
+            {{G::Q4_K, G::Q4_K, G::Q6_K}, 256},  {{G::Q4_K, G::Q4_K, G::Q6_K}, 1536},
+            {{G::Q5_K, G::Q5_K, G::Q6_K}, 2048}, {{G::Q6_K, G::Q4_K, G::Q5_K}, 1536},
+            {{G::Q4_0, G::Q4_0, G::Q8_0}, 96},   {{G::Q8_0, G::Q4_0, G::Q8_0}, 1536}};
+        for (const auto& [types, cols] : mixes) {
+            const int n = pick(rng, 1, 8);
+            const int64_t kv = 32 * pick(rng, 1, 8);
+            const WeightType& t = types[0] == G::Q4_0 || types[0] == G::Q8_0 ? q40 : q4k;
+            const bool launched =
+                run_case(rng, t, cols, {cols, kv, kv}, false, true, false, n, pool, g, g64, types);
+            g.require(launched, "mixed quantized types " + std::to_string(cols) + " launched");
+        }
+        const bool refused = !run_case(rng, q4k, 256, {256, 64}, false, true, false, 1, pool, g,
+                                       g64, {G::F16, G::Q4_K});
+        g.require(refused, "an F16 and a Q4_K job in one launch are refused");
         ok &= g.report();
         ok &= g64.report();
     }
