@@ -59,31 +59,23 @@ int splits_for(const RowKv* rows, int n) {
 }
 
 // Decode rows: RMSNorm fused into the staged products, q/k/v in one launch, gate/up with the
-// SwiGLU in one launch. Where the weights' types rule a fusion out, the parts run one by one.
-void fused_qkv(DevModel& m, const DevLayer& L, int n) {
+// SwiGLU in one launch. False (nothing launched) where the weights' types rule the fusion out;
+// layer() then runs the parts one by one, as for prefill.
+bool fused_qkv(DevModel& m, const DevLayer& L, int n) {
     const Shape& s = m.shape;
     Scratch& c = m.scratch;
     const MatvecJob jobs[3] = {{L.wq, c.q, s.q_dim(), L.bq, false},
                                {L.wk, c.k, s.kv_dim(), L.bk, false},
                                {L.wv, c.v, s.kv_dim(), L.bv, false}};
-    if (matvec_fused(jobs, 3, false, c.x, n, s.n_embd, L.attn_norm, s.rms_eps, m.stream)) return;
-    // Mixed stage kinds (say F16 q and k with a quantized v): the norm on its own, then one launch
-    // per product.
-    rms_norm(c.x, L.attn_norm, c.xn, n, s.n_embd, s.rms_eps, m.stream);
-    for (const MatvecJob& j : jobs)
-        matvec(j.W, c.xn, n, s.n_embd, j.Y, j.ldy, j.bias, false, m.stream);
+    return matvec_fused(jobs, 3, false, c.x, n, s.n_embd, L.attn_norm, s.rms_eps, m.stream);
 }
 
-void fused_ffn_in(DevModel& m, const DevLayer& L, int n) {
+bool fused_ffn_in(DevModel& m, const DevLayer& L, int n) {
     const Shape& s = m.shape;
     Scratch& c = m.scratch;
     const MatvecJob jobs[2] = {{L.gate, c.gate, s.n_ff, nullptr, false},
                                {L.up, c.up, s.n_ff, nullptr, false}};
-    if (matvec_fused(jobs, 2, true, c.x, n, s.n_embd, L.ffn_norm, s.rms_eps, m.stream)) return;
-    rms_norm(c.x, L.ffn_norm, c.xn, n, s.n_embd, s.rms_eps, m.stream);
-    matvec(L.gate, c.xn, n, s.n_embd, c.gate, s.n_ff, nullptr, false, m.stream);
-    matvec(L.up, c.xn, n, s.n_embd, c.up, s.n_ff, nullptr, false, m.stream);
-    swiglu(c.gate, c.up, int64_t(n) * s.n_ff, m.stream);
+    return matvec_fused(jobs, 2, true, c.x, n, s.n_embd, L.ffn_norm, s.rms_eps, m.stream);
 }
 
 bool layer(DevModel& m, int64_t l, int n, const StepPlan& plan, std::string& err) {
@@ -92,9 +84,7 @@ bool layer(DevModel& m, int64_t l, int n, const StepPlan& plan, std::string& err
     Scratch& c = m.scratch;
     const int64_t E = s.n_embd, QD = s.q_dim(), KD = s.kv_dim(), F = s.n_ff;
     const bool decode = n <= kMaxMatvecRows;
-    if (decode) {
-        fused_qkv(m, L, n);
-    } else {
+    if (!decode || !fused_qkv(m, L, n)) {
         rms_norm(c.x, L.attn_norm, c.xn, n, E, s.rms_eps, m.stream);
         if (!matmul(m, L.wq, c.xn, n, E, c.q, QD, L.bq, false, err)) return false;
         if (!matmul(m, L.wk, c.xn, n, E, c.k, KD, L.bk, false, err)) return false;
@@ -111,9 +101,7 @@ bool layer(DevModel& m, int64_t l, int n, const StepPlan& plan, std::string& err
         attention(c.q, c.row_kv, n, c.attn, aa, m.stream);
     }
     if (!matmul(m, L.wo, c.attn, n, QD, c.x, E, nullptr, true, err)) return false;
-    if (decode) {
-        fused_ffn_in(m, L, n);
-    } else {
+    if (!decode || !fused_ffn_in(m, L, n)) {
         rms_norm(c.x, L.ffn_norm, c.xn, n, E, s.rms_eps, m.stream);
         if (!matmul(m, L.gate, c.xn, n, E, c.gate, F, nullptr, false, err)) return false;
         if (!matmul(m, L.up, c.xn, n, E, c.up, F, nullptr, false, err)) return false;
@@ -206,7 +194,7 @@ bool forward(DevModel& m, const RowKv* rows, int n, const float* x, float* out, 
         return false;
     StepPlan plan;
     plan.splits = splits_for(rows, n);
-    plan.own_caches = true;
+    plan.own_caches = n <= kMaxMatvecRows; // only decode rows use it
     for (int i = 0; i < n && plan.own_caches; ++i)
         for (int j = 0; j < i; ++j)
             if (rows[i].k == rows[j].k) plan.own_caches = false;

@@ -50,14 +50,14 @@ template <int K, int NB>
 __global__ void __launch_bounds__(kStageThreads, K != kStageFloat ? (NB == 1 ? 4 : 3) : 2)
     staged_kernel(const FusedArgs a) {
     extern __shared__ __align__(16) unsigned char smem[];
+    int j = 0; // the job whose rows this block walks
+    if (!a.silu_pair)
+        while (j + 1 < a.njobs && int(blockIdx.x) >= a.job[j + 1].block0) ++j;
+    const JobArgs& J = a.job[j];
     {
         // Launched as a programmatic dependent (launch()), this block may start while the
         // previous kernel still runs: the weights do not depend on it, so their first rows are
         // fetched now; everything else waits for that kernel's results.
-        int j = 0;
-        if (!a.silu_pair)
-            while (j + 1 < a.njobs && int(blockIdx.x) >= a.job[j + 1].block0) ++j;
-        const JobArgs& J = a.job[j];
         const int w = int(threadIdx.x >> 5), first = (w % a.wpr) * 32 + int(threadIdx.x & 31);
         const int64_t r = int64_t(int(blockIdx.x) - J.block0) * (kWarps / a.wpr) + w / a.wpr;
         if (r < J.rows) {
@@ -78,10 +78,6 @@ __global__ void __launch_bounds__(kStageThreads, K != kStageFloat ? (NB == 1 ? 4
     __syncthreads();
     const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     const int units = int(a.cols >> 5);
-    int j = 0;
-    if (!a.silu_pair)
-        while (j + 1 < a.njobs && int(blockIdx.x) >= a.job[j + 1].block0) ++j;
-    const JobArgs& J = a.job[j];
     // wpr warps share a row, splitting its units, where the rows are too few for every resident
     // warp to get one (the 1.5B down product: 1536 rows for ~4200 warps); their sums meet in
     // shared memory. The loop is the same for the whole block (it synchronises inside).
