@@ -1,11 +1,14 @@
-// The bundled demo models (resources/models) the compare tests run.
+// What the compare tests share: the bundled demo models (resources/models) they run, greedy
+// settings, and settings kept in a test's own folder.
 #pragma once
 
 #include "inference/generation_settings.h"
 
 #include <QFile>
+#include <QSettings>
 #include <QString>
 #include <QStringList>
+#include <QTemporaryDir>
 
 namespace compare_test {
 
@@ -35,6 +38,12 @@ inline rwb::app::GenerationSettings greedySettings(int contextLength, int maxTok
     s.contextLength = contextLength;
     s.maxTokens = maxTokens;
     return s;
+}
+
+// QSettings as INI files in `dir`, so a test never reads or writes the user's preferences.
+inline void useSettingsIn(const QTemporaryDir& dir) {
+    QSettings::setDefaultFormat(QSettings::IniFormat);
+    QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.filePath("ini"));
 }
 
 } // namespace compare_test

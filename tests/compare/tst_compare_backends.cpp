@@ -45,8 +45,7 @@ class TestCompareBackends : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath("ini"));
+        compare_test::useSettingsIn(m_dir);
         if (!haveDemoModels()) QSKIP("the demo models are not in resources/models");
     }
 

@@ -30,8 +30,7 @@ private slots:
         if (!haveDemoModels()) QSKIP("the demo models are not in resources/models");
         QVERIFY(m_dir.isValid());
         QStandardPaths::setTestModeEnabled(true);
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath("ini"));
+        compare_test::useSettingsIn(m_dir);
         QVERIFY(m_server.start(demoModels()[0], {"--max-tokens", "4000"}));
         rwb::remote::RemoteEndpoint e;
         e.id = "demo";

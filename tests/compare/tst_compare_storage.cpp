@@ -50,8 +50,7 @@ private slots:
         QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName("ReasoningWorkbenchTest");
         QCoreApplication::setApplicationName("tst_compare_storage");
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath("ini"));
+        compare_test::useSettingsIn(m_dir);
         rwb::storage::registerStorageMetaTypes();
         if (!haveDemoModels()) QSKIP("the demo models are not in resources/models");
     }
