@@ -133,6 +133,18 @@ class TestCompareManage : public QObject {
             host.show();
             return QTest::qWaitForWindowExposed(&host) && refreshed(*list);
         }
+        // The window opens what the list activates, on the same storage.
+        void attach(ComparisonWindow& window) {
+            window.setStorage(storage.worker());
+            QObject::connect(list, &CompareRunsList::comparisonActivated, &window,
+                             &ComparisonWindow::openStoredComparison);
+        }
+        // Activates the comparison's row; true once the window shows it.
+        bool show(ComparisonWindow& window, qint64 id) {
+            QSignalSpy shown(&window, &ComparisonWindow::storedComparisonShown);
+            list->activateRow(rowOf(*list, CompareRunsList::Comparison, id));
+            return shown.wait(10000);
+        }
     };
 
 private slots:
@@ -180,18 +192,13 @@ private slots:
             ShownList shown_list;
             QVERIFY(shown_list.open(m_db));
             CompareRunsList* list = shown_list.list;
-            rwb::storage::StorageThread& storage = shown_list.storage;
             QCOMPARE(list->listWidget()->count(), 2);
 
             ComparisonWindow window;
-            window.setStorage(storage.worker());
-            connect(list, &CompareRunsList::comparisonActivated, &window,
-                    &ComparisonWindow::openStoredComparison);
+            shown_list.attach(window);
             connect(list, &CompareRunsList::comparisonRenamed, &window,
                     &ComparisonWindow::storedComparisonRenamed);
-            QSignalSpy shown(&window, &ComparisonWindow::storedComparisonShown);
-            list->activateRow(rowOf(*list, CompareRunsList::Comparison, m_first));
-            QVERIFY(shown.wait(10000));
+            QVERIFY(shown_list.show(window, m_first));
             QVERIFY(window.storedView()->headerText().contains("First run"));
 
             // The context menu offers Open, Rename and Delete for a comparison.
@@ -268,19 +275,14 @@ private slots:
             ShownList shown_list;
             QVERIFY(shown_list.open(m_db));
             CompareRunsList* list = shown_list.list;
-            rwb::storage::StorageThread& storage = shown_list.storage;
             QCOMPARE(list->listWidget()->count(), 2);
 
             ComparisonWindow window;
-            window.setStorage(storage.worker());
-            connect(list, &CompareRunsList::comparisonActivated, &window,
-                    &ComparisonWindow::openStoredComparison);
+            shown_list.attach(window);
             connect(list, &CompareRunsList::comparisonDeleted, &window,
                     &ComparisonWindow::forgetStoredComparison);
-            QSignalSpy shown(&window, &ComparisonWindow::storedComparisonShown);
             window.show();
-            list->activateRow(rowOf(*list, CompareRunsList::Comparison, m_second));
-            QVERIFY(shown.wait(10000));
+            QVERIFY(shown_list.show(window, m_second));
             QCOMPARE(window.storedView()->columns().size(), 2);
 
             // Cancel keeps it.
@@ -312,8 +314,7 @@ private slots:
             QVERIFY(error.wait(10000));
             QVERIFY(error.first().at(0).toString().contains("no longer stored"));
             // The other run still opens.
-            list->activateRow(rowOf(*list, CompareRunsList::Comparison, m_first));
-            QVERIFY(shown.wait(10000));
+            QVERIFY(shown_list.show(window, m_first));
             QCOMPARE(window.storedView()->columns().size(), 2);
             // Deleting a run that is already gone is one clear error, nothing else changes.
             QSignalSpy listError(list, &CompareRunsList::errorOccurred);
