@@ -155,18 +155,37 @@ void softmax_prefiltered(std::span<const float> logits, float temperature, float
     double total = 0.0;
     for (const double l : lanes) total += l;
 
-    double threshold = 0.0;
-    if (top_p < 1.0f) threshold = (1.0 - top_p) / static_cast<double>(n) * total;
-    if (min_p > 0.0f) threshold = std::max(threshold, static_cast<double>(min_p));
     const double inv_total = 1.0 / total;
-    // Rounded down to float, the comparison can only keep more; top_p()/min_p() decide exactly.
-    const float keep_from = std::nextafter(static_cast<float>(threshold), 0.0f);
+    const float keep_from = prefilter_keep_from(total, n, top_p, min_p);
     for (size_t t = 0; t < n; ++t) {
         if (e[t] >= keep_from && !std::isnan(logits[t])) {
             out.push_back(
                 {static_cast<TokenId>(t), logits[t] * inv_t, static_cast<float>(e[t] * inv_total)});
         }
     }
+}
+
+float prefilter_keep_from(double total, size_t n, float top_p, float min_p) {
+    double threshold = 0.0;
+    if (top_p < 1.0f) threshold = (1.0 - top_p) / static_cast<double>(n) * total;
+    if (min_p > 0.0f) threshold = std::max(threshold, static_cast<double>(min_p));
+    // Rounded down to float, the comparison can only keep more; top_p()/min_p() decide exactly.
+    return std::nextafter(static_cast<float>(threshold), 0.0f);
+}
+
+void finish_prefiltered(std::span<const Candidate> superset, float max_logit, double total,
+                        size_t n, float top_p, float min_p, std::vector<Candidate>& out) {
+    out.assign(superset.begin(), superset.end());
+    std::sort(out.begin(), out.end(),
+              [](const Candidate& a, const Candidate& b) { return a.id < b.id; });
+    const double inv_total = 1.0 / total;
+    const float keep_from = prefilter_keep_from(total, n, top_p, min_p);
+    // The same e, threshold and p as softmax_prefiltered: c.logit is its logits[t] * inv_t.
+    std::erase_if(out, [&](Candidate& c) {
+        const float e = fast_exp_nonpositive(c.logit - max_logit);
+        c.p = static_cast<float>(e * inv_total);
+        return !(e >= keep_from) || std::isnan(c.logit);
+    });
 }
 
 void softmax(std::vector<Candidate>& cands) {

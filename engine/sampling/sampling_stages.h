@@ -48,6 +48,16 @@ void select_top_k(std::span<const float> logits, float temperature, int32_t k,
 void softmax_prefiltered(std::span<const float> logits, float temperature, float top_p, float min_p,
                          std::vector<Candidate>& out, std::vector<float>& scratch);
 
+// The threshold on e = exp(logit / temperature - max) (in [0, 1]) from which
+// softmax_prefiltered keeps a token of a row of n tokens whose e sum to total.
+float prefilter_keep_from(double total, size_t n, float top_p, float min_p);
+// softmax_prefiltered's result rebuilt from a reduced row (sampling on the device): superset
+// holds at least every token it keeps, in any order, with logit = logits[id] / temperature as
+// softmax_prefiltered computes it (p unused); max_logit and total are the row's maximum and e sum.
+// Given the same max_logit and total, out is exactly softmax_prefiltered's (ids, logits, p).
+void finish_prefiltered(std::span<const Candidate> superset, float max_logit, double total,
+                        size_t n, float top_p, float min_p, std::vector<Candidate>& out);
+
 // p = softmax of the logits over the current set (order unchanged). An all -inf set gets a
 // uniform distribution.
 void softmax(std::vector<Candidate>& cands);

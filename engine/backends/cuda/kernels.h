@@ -99,4 +99,43 @@ void attention(const float* q, const RowKv* rows, int n, float* out, const Atten
 void attention_decode(const float* q, const float* k, const float* v, const RowKv* rows, int n,
                       float* out, const AttentionArgs& a, const RopeArgs& ra, cudaStream_t s);
 
+// Sampling on the device (sample_select.cu): one row of logits reduced to what the CPU sampler
+// needs to finish a sample (sampling::finish_prefiltered and friends). All write a SelectHeader
+// (and candidates) in device memory, to be downloaded in one copy.
+struct SelectCandidate {
+    int32_t id;
+    float logit; // logits[id] / temperature as the CPU computes it
+};
+struct SelectHeader {
+    double total;                // nucleus: sum over the row of exp(logit - max_logit)
+    unsigned long long best_key; // argmax: packed (value, id); 0 when nothing is above -inf
+    float max_logit;             // nucleus: the row maximum / temperature
+    int32_t count;               // candidates found; more than the capacity: only that many written
+};
+// Largest k of select_top_k (one block sorts them in shared memory).
+constexpr int kSelectMaxTopK = 1024;
+// Blocks of the nucleus sum (the partial sums' count).
+constexpr int kNucleusBlocks = 128;
+struct SelectWork {
+    unsigned max_key;
+    unsigned pad;
+    double partial[kNucleusBlocks];
+};
+// sampling::argmax's id from SelectHeader::best_key.
+inline int32_t argmax_from_key(unsigned long long key) {
+    return key == 0 ? 0 : int32_t(0xffffffffu - unsigned(key & 0xffffffffu));
+}
+// sampling::argmax of row[0..n) into out->best_key.
+void select_argmax(const float* row, int64_t n, SelectHeader* out, cudaStream_t s);
+// sampling::select_top_k's candidates (min(k, n) of them, best first, logit = row / temperature
+// with NaN as -inf) into cands; out->count = their number. 0 < k <= kSelectMaxTopK.
+void select_top_k(const float* row, int64_t n, float inv_t, int k, SelectHeader* out,
+                  SelectCandidate* cands, cudaStream_t s);
+// softmax_prefiltered's prefix: out->max_logit, out->total and (in cands, any order, at most
+// capacity) a superset of the tokens it keeps; out->count > capacity when more survive (also when
+// nothing in the row is finite): the caller then needs the whole row.
+void select_nucleus(const float* row, int64_t n, float inv_t, float top_p, float min_p,
+                    int capacity, SelectHeader* out, SelectCandidate* cands, SelectWork* work,
+                    cudaStream_t s);
+
 } // namespace rwb::cuda

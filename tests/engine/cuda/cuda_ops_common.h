@@ -119,5 +119,6 @@ bool run_fused(Rng& rng);
 bool run_dequantize(Rng& rng);
 bool run_elementwise(Rng& rng);
 bool run_attention(Rng& rng);
+bool run_sample(Rng& rng);
 
 } // namespace cuda_ops

@@ -1,0 +1,300 @@
+// Sampling on the device: reductions of one row of logits to what the CPU sampler needs to finish
+// a sample (engine/sampling/sampling_stages.h), so that a decode step downloads a few KB instead
+// of the whole row. Each reproduces its CPU stage exactly:
+// - select_argmax is sampling::argmax (NaN never wins, ties go to the lowest id);
+// - select_top_k is sampling::select_top_k's set and order (the total order sampling::better on
+//   logit / temperature, NaN as -inf), from one block's radix select and bitonic sort;
+// - select_nucleus gives softmax_prefiltered's row maximum, its e sum (same float exponentials,
+//   summed in double in another order) and a superset of the tokens it keeps, which
+//   sampling::finish_prefiltered turns into its exact result.
+// Float arithmetic that the CPU does in separate roundings is written with __fmul_rn/__fadd_rn
+// so that nvcc does not contract it into FMAs (which would change the last bits).
+#include "kernels.h"
+
+#include <cmath>
+#include <cstdint>
+
+namespace rwb::cuda {
+namespace {
+
+constexpr int kTopKThreads = 1024;
+constexpr int kNucleusThreads = 256;
+
+// Order-preserving map of a float to unsigned (larger float, larger key); -0 counts as +0, as
+// the float comparisons of the CPU stages do.
+__device__ __forceinline__ unsigned order_key(float v) {
+    const unsigned u = __float_as_uint(v == 0.0f ? 0.0f : v);
+    return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
+}
+__device__ __forceinline__ float from_order_key(unsigned k) {
+    return __uint_as_float((k & 0x80000000u) ? (k & 0x7fffffffu) : ~k);
+}
+// (value, id) as one key: a higher value first, then the lower id (sampling::better).
+__device__ __forceinline__ unsigned long long pack(unsigned key, int64_t id) {
+    return (static_cast<unsigned long long>(key) << 32) | (0xffffffffu - static_cast<unsigned>(id));
+}
+__device__ __forceinline__ int32_t unpack_id(unsigned long long k) {
+    return static_cast<int32_t>(0xffffffffu - static_cast<unsigned>(k));
+}
+
+// logits[i] / temperature as the CPU stages compute it (v * inv_t), NaN as -inf.
+__device__ __forceinline__ float scaled(float v, float inv_t) {
+    return isnan(v) ? -INFINITY : __fmul_rn(v, inv_t);
+}
+
+// sampling::fast_exp_nonpositive, operation for operation.
+__device__ __forceinline__ float fast_exp_nonpositive(float x) {
+    const bool in_range = x > -87.0f;
+    const float xc = in_range ? x : 0.0f;
+    constexpr float kLog2e = 1.44269504088896341f;
+    constexpr float kLn2Hi = 0.693359375f;
+    constexpr float kLn2Lo = -2.12194440e-4f;
+    constexpr float kRound = 12582912.0f;
+    const float t = __fadd_rn(__fmul_rn(xc, kLog2e), kRound);
+    const float n = __fsub_rn(t, kRound);
+    const int ni = __float_as_int(t) - __float_as_int(kRound);
+    const float r = __fsub_rn(__fsub_rn(xc, __fmul_rn(n, kLn2Hi)), __fmul_rn(n, kLn2Lo));
+    float p = 1.0f / 5040.0f;
+    p = __fadd_rn(__fmul_rn(p, r), 1.0f / 720.0f);
+    p = __fadd_rn(__fmul_rn(p, r), 1.0f / 120.0f);
+    p = __fadd_rn(__fmul_rn(p, r), 1.0f / 24.0f);
+    p = __fadd_rn(__fmul_rn(p, r), 1.0f / 6.0f);
+    p = __fadd_rn(__fmul_rn(p, r), 0.5f);
+    p = __fadd_rn(__fmul_rn(p, r), 1.0f);
+    p = __fadd_rn(__fmul_rn(p, r), 1.0f);
+    const float scale = __uint_as_float(static_cast<unsigned>(ni + 127) << 23);
+    const float e = __fmul_rn(p, scale);
+    return in_range ? e : 0.0f;
+}
+
+int grid_for(int64_t n, int threads, int most) {
+    const int64_t blocks = (n + threads - 1) / threads;
+    return int(blocks < 1 ? 1 : (blocks > most ? most : blocks));
+}
+
+// ---- argmax: every thread's best (value, id) key, then one atomicMax per warp.
+__global__ void argmax_kernel(const float* row, int64_t n, unsigned long long* best) {
+    unsigned long long b = 0;
+    const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+    for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
+        const float v = row[i];
+        if (v > -INFINITY) { // NaN and -inf never win
+            const unsigned long long k = pack(order_key(v), i);
+            b = k > b ? k : b;
+        }
+    }
+    for (int o = 16; o > 0; o >>= 1) {
+        const unsigned long long other = __shfl_xor_sync(0xffffffffu, b, o);
+        b = other > b ? other : b;
+    }
+    if ((threadIdx.x & 31) == 0 && b != 0) atomicMax(best, b);
+}
+
+// ---- top-k: one block. Radix select (four 8-bit digits of the value key, highest first) finds
+// the k-th best value T; every token above T is taken, and of those equal to T the lowest ids in
+// id order; the k keys are then sorted best first.
+__global__ void __launch_bounds__(kTopKThreads)
+    top_k_kernel(const float* row, int64_t n, float inv_t, int k, SelectHeader* out,
+                 SelectCandidate* cands) {
+    __shared__ unsigned hist[256];
+    __shared__ unsigned s_prefix, s_remaining, s_gt, s_eq_taken;
+    __shared__ unsigned warp_counts[kTopKThreads / 32];
+    __shared__ unsigned long long keys[kSelectMaxTopK];
+    const int tid = threadIdx.x;
+    const unsigned kk = unsigned(n < k ? n : k);
+    if (tid == 0) {
+        s_prefix = 0;
+        s_remaining = kk;
+        s_gt = 0;
+        s_eq_taken = 0;
+    }
+    unsigned mask = 0;
+    for (int shift = 24; shift >= 0; shift -= 8) {
+        for (int j = tid; j < 256; j += blockDim.x) hist[j] = 0;
+        __syncthreads();
+        const unsigned prefix = s_prefix;
+        for (int64_t i = tid; i < n; i += blockDim.x) {
+            const unsigned key = order_key(scaled(row[i], inv_t));
+            if ((key & mask) == prefix) atomicAdd(&hist[(key >> shift) & 255u], 1u);
+        }
+        __syncthreads();
+        if (tid == 0) {
+            // From the best bin down: the bin where the remaining count is reached.
+            unsigned rem = s_remaining;
+            int b = 255;
+            for (; b > 0 && hist[b] < rem; --b) rem -= hist[b];
+            s_prefix = prefix | (unsigned(b) << shift);
+            s_remaining = rem;
+        }
+        mask |= 0xffu << shift;
+        __syncthreads();
+    }
+    const unsigned threshold = s_prefix;
+    const unsigned need_eq = s_remaining; // tokens equal to T to take (the lowest ids)
+    const unsigned n_gt = kk - need_eq;   // tokens better than T
+    const int lane = tid & 31, warp = tid >> 5, warps = blockDim.x >> 5;
+    for (int64_t base = 0; base < n; base += blockDim.x) {
+        const int64_t i = base + tid;
+        const unsigned key = i < n ? order_key(scaled(row[i], inv_t)) : 0u;
+        const bool gt = i < n && key > threshold;
+        const bool eq = i < n && key == threshold;
+        if (gt) keys[atomicAdd(&s_gt, 1u)] = pack(key, i);
+        const unsigned ballot = __ballot_sync(0xffffffffu, eq);
+        if (lane == 0) warp_counts[warp] = __popc(ballot);
+        __syncthreads();
+        unsigned before = 0, tile = 0;
+        for (int w = 0; w < warps; ++w) {
+            before += w < warp ? warp_counts[w] : 0u;
+            tile += warp_counts[w];
+        }
+        const unsigned rank = s_eq_taken + before + __popc(ballot & ((1u << lane) - 1u));
+        if (eq && rank < need_eq) keys[n_gt + rank] = pack(key, i);
+        __syncthreads();
+        if (tid == 0) s_eq_taken += tile;
+        __syncthreads();
+    }
+    // Bitonic sort, descending, of the kk keys padded to a power of two with zeros (below all).
+    unsigned size = 1;
+    while (size < kk) size <<= 1;
+    for (unsigned j = kk + tid; j < size; j += blockDim.x) keys[j] = 0;
+    __syncthreads();
+    for (unsigned run = 2; run <= size; run <<= 1) {
+        for (unsigned stride = run >> 1; stride > 0; stride >>= 1) {
+            for (unsigned t = tid; t < size; t += blockDim.x) {
+                const unsigned partner = t ^ stride;
+                if (partner <= t) continue;
+                const unsigned long long a = keys[t], b = keys[partner];
+                const bool descending = (t & run) == 0;
+                if (descending ? a < b : a > b) {
+                    keys[t] = b;
+                    keys[partner] = a;
+                }
+            }
+            __syncthreads();
+        }
+    }
+    for (unsigned j = tid; j < kk; j += blockDim.x) {
+        const int32_t id = unpack_id(keys[j]);
+        cands[j] = {id, scaled(row[id], inv_t)}; // the row's own value (a -0 stays -0)
+    }
+    if (tid == 0) out->count = int32_t(kk);
+}
+
+// ---- nucleus: (1) the row maximum; (2) per-block sums of e = exp(l * inv_t - max) in double;
+// (3) every block adds the partial sums in the same order (the same total everywhere), and
+// keeps the tokens at or above a threshold slightly below softmax_prefiltered's.
+__global__ void row_max_kernel(const float* row, int64_t n, unsigned* max_key) {
+    unsigned m = 0; // below every float's key: stays 0 when the row is all NaN
+    const int64_t stride = int64_t(gridDim.x) * blockDim.x;
+    for (int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x; i < n; i += stride) {
+        const float v = row[i];
+        if (!isnan(v)) m = max(m, order_key(v));
+    }
+    for (int o = 16; o > 0; o >>= 1) m = max(m, __shfl_xor_sync(0xffffffffu, m, o));
+    if ((threadIdx.x & 31) == 0 && m != 0) atomicMax(max_key, m);
+}
+
+__device__ __forceinline__ float max_logit_of(const SelectWork* w, float inv_t) {
+    return w->max_key == 0 ? -INFINITY : __fmul_rn(from_order_key(w->max_key), inv_t);
+}
+
+__global__ void __launch_bounds__(kNucleusThreads)
+    exp_sum_kernel(const float* row, int64_t n, float inv_t, SelectWork* w) {
+    __shared__ double part[kNucleusThreads];
+    const float max_logit = max_logit_of(w, inv_t);
+    const int64_t chunk = (n + gridDim.x - 1) / gridDim.x;
+    const int64_t begin = int64_t(blockIdx.x) * chunk;
+    const int64_t end = begin + chunk < n ? begin + chunk : n;
+    double sum = 0.0;
+    if (max_logit != -INFINITY)
+        for (int64_t i = begin + threadIdx.x; i < end; i += blockDim.x)
+            sum += fast_exp_nonpositive(__fsub_rn(__fmul_rn(row[i], inv_t), max_logit));
+    part[threadIdx.x] = sum;
+    __syncthreads();
+    for (int half = kNucleusThreads / 2; half > 0; half >>= 1) {
+        if (int(threadIdx.x) < half) part[threadIdx.x] += part[threadIdx.x + half];
+        __syncthreads();
+    }
+    if (threadIdx.x == 0) w->partial[blockIdx.x] = part[0];
+}
+
+__global__ void __launch_bounds__(kNucleusThreads)
+    keep_kernel(const float* row, int64_t n, float inv_t, float top_p, float min_p, int capacity,
+                const SelectWork* w, SelectHeader* out, SelectCandidate* cands) {
+    __shared__ float s_keep_from;
+    const float max_logit = max_logit_of(w, inv_t);
+    if (max_logit == -INFINITY) { // nothing finite: the CPU gives every token; say "too many"
+        if (blockIdx.x == 0 && threadIdx.x == 0) {
+            out->max_logit = max_logit;
+            out->total = 0.0;
+            out->count = 0x7fffffff;
+        }
+        return;
+    }
+    if (threadIdx.x == 0) {
+        double total = 0.0;
+        for (int b = 0; b < kNucleusBlocks; ++b) total += w->partial[b];
+        // sampling::prefilter_keep_from, lowered by 1e-4 relative: the device total differs
+        // from the CPU's in the last bits; finish_prefiltered applies the exact threshold.
+        double threshold = 0.0;
+        if (top_p < 1.0f) threshold = (1.0 - double(top_p)) / double(n) * total;
+        if (min_p > 0.0f) threshold = threshold > double(min_p) ? threshold : double(min_p);
+        s_keep_from = float(threshold * (1.0 - 1e-4));
+        if (blockIdx.x == 0) {
+            out->total = total;
+            out->max_logit = max_logit;
+        }
+    }
+    __syncthreads();
+    const float keep_from = s_keep_from;
+    const int64_t chunk = (n + gridDim.x - 1) / gridDim.x;
+    const int64_t begin = int64_t(blockIdx.x) * chunk;
+    const int64_t end = begin + chunk < n ? begin + chunk : n;
+    const int lane = threadIdx.x & 31;
+    // Whole warps walk the chunk so that each step takes one slot range per warp.
+    for (int64_t base = begin; base < end; base += blockDim.x) {
+        const int64_t i = base + threadIdx.x;
+        bool keep = false;
+        float l = 0.0f;
+        if (i < end) {
+            const float v = row[i];
+            l = __fmul_rn(v, inv_t);
+            keep = !isnan(v) && fast_exp_nonpositive(__fsub_rn(l, max_logit)) >= keep_from;
+        }
+        const unsigned ballot = __ballot_sync(0xffffffffu, keep);
+        if (ballot == 0) continue;
+        int first = 0;
+        if (lane == 0) first = atomicAdd(&out->count, __popc(ballot));
+        first = __shfl_sync(0xffffffffu, first, 0);
+        const int slot = first + __popc(ballot & ((1u << lane) - 1u));
+        if (keep && slot < capacity) cands[slot] = {int32_t(i), l};
+    }
+}
+
+} // namespace
+
+void select_argmax(const float* row, int64_t n, SelectHeader* out, cudaStream_t s) {
+    cudaMemsetAsync(out, 0, sizeof(SelectHeader), s);
+    argmax_kernel<<<grid_for(n, 256 * 8, 264), 256, 0, s>>>(row, n, &out->best_key);
+}
+
+void select_top_k(const float* row, int64_t n, float inv_t, int k, SelectHeader* out,
+                  SelectCandidate* cands, cudaStream_t s) {
+    cudaMemsetAsync(out, 0, sizeof(SelectHeader), s);
+    if (k <= 0 || k > kSelectMaxTopK || n <= 0) return; // count stays 0
+    top_k_kernel<<<1, kTopKThreads, 0, s>>>(row, n, inv_t, k, out, cands);
+}
+
+void select_nucleus(const float* row, int64_t n, float inv_t, float top_p, float min_p,
+                    int capacity, SelectHeader* out, SelectCandidate* cands, SelectWork* work,
+                    cudaStream_t s) {
+    cudaMemsetAsync(out, 0, sizeof(SelectHeader), s);
+    cudaMemsetAsync(&work->max_key, 0, sizeof(unsigned), s);
+    if (n <= 0) return;
+    row_max_kernel<<<grid_for(n, 256 * 8, 264), 256, 0, s>>>(row, n, &work->max_key);
+    exp_sum_kernel<<<kNucleusBlocks, kNucleusThreads, 0, s>>>(row, n, inv_t, work);
+    keep_kernel<<<kNucleusBlocks, kNucleusThreads, 0, s>>>(row, n, inv_t, top_p, min_p, capacity,
+                                                           work, out, cands);
+}
+
+} // namespace rwb::cuda

@@ -1,0 +1,219 @@
+// Sampling group: the device reductions of sample_select.cu against the CPU sampler's stages
+// (engine/sampling/sampling_stages.h) on fresh random rows of 1 .. 152k tokens, with ties
+// (values on a coarse grid), NaN, -inf and rows with nothing finite.
+// What must hold (each a count of mismatching cases, bound 0):
+// - select_argmax: the same id as sampling::argmax.
+// - select_top_k: the same ids and bit-identical logits, in the same order, as
+//   sampling::select_top_k (k up to 1024, also k > n).
+// - select_nucleus: the same row maximum (bitwise), a total within 1e-12 relative of the CPU's
+//   e sum (only the summation order differs), a candidate set holding every token that
+//   softmax_prefiltered keeps (or "more than the capacity" exactly when more than the capacity
+//   could survive), and sampling::finish_prefiltered over it, given the CPU's total, equal to
+//   softmax_prefiltered (ids, logits and p bitwise).
+#include "cuda_ops_common.h"
+
+#include "backends/cuda/kernels.h"
+#include "sampling/fast_exp.h"
+#include "sampling/sampling_stages.h"
+
+#include <cstring>
+#include <limits>
+#include <string>
+
+namespace cuda_ops {
+namespace {
+
+using rwb::Sampler;
+namespace cu = rwb::cuda;
+namespace smp = rwb::sampling;
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+constexpr int kCapacity = 4096;
+
+// Row kinds: smooth (normal * sigma), grid (few distinct values: many ties), spiky (one or a few
+// large logits like a confident model), with NaN / -inf sprinkled in, or nothing finite.
+std::vector<float> make_row(Rng& rng, int64_t n, int kind, std::string& what) {
+    std::vector<float> row;
+    switch (kind) {
+    case 0:
+        row = normal(rng, size_t(n), 3.0f);
+        what = "normal";
+        break;
+    case 1:
+        row = normal(rng, size_t(n), 2.0f);
+        for (auto& v : row) v = std::round(v * 2.0f) / 2.0f; // ties everywhere
+        what = "grid";
+        break;
+    case 2: {
+        row = normal(rng, size_t(n), 1.0f);
+        const int spikes = pick(rng, 1, 4);
+        for (int s = 0; s < spikes; ++s) row[size_t(pick(rng, 0, int(n - 1)))] = 20.0f + float(s);
+        what = "spiky";
+        break;
+    }
+    case 3:
+        row.assign(size_t(n), pick(rng, 0, 1) ? -kInf : std::nanf(""));
+        if (n > 2) row[size_t(pick(rng, 0, int(n - 1)))] = -kInf;
+        what = "nothing finite";
+        return row;
+    default:
+        row.assign(size_t(n), 1.5f); // all equal
+        what = "all equal";
+        return row;
+    }
+    // NaN and -inf at random places (also as the first and last token sometimes).
+    const int specials = pick(rng, 0, 6);
+    for (int s = 0; s < specials; ++s) {
+        const size_t at = s == 0 ? 0 : s == 1 ? size_t(n - 1) : size_t(pick(rng, 0, int(n - 1)));
+        row[at] = pick(rng, 0, 1) ? std::nanf("") : -kInf;
+    }
+    if (specials) what += " +NaN/-inf";
+    return row;
+}
+
+std::string label(int64_t n, const std::string& kind, const std::string& extra) {
+    return std::to_string(n) + " tokens, " + kind + (extra.empty() ? "" : ", " + extra);
+}
+
+bool same_bits(float a, float b) {
+    return std::memcmp(&a, &b, sizeof a) == 0;
+}
+
+std::vector<int64_t> sizes(Rng& rng) {
+    return {1,
+            2,
+            7,
+            31,
+            1000,
+            int64_t(pick(rng, 2, 5000)),
+            int64_t(pick(rng, 5000, 152000)),
+            32000,
+            151936,
+            152064};
+}
+
+bool argmax_cases(Rng& rng) {
+    Group g("select_argmax (mismatching ids)", 0.0);
+    DevBuf<cu::SelectHeader> head(1);
+    for (int64_t n : sizes(rng))
+        for (int kind = 0; kind < 5; ++kind) {
+            std::string what;
+            const std::vector<float> row = make_row(rng, n, kind, what);
+            DevBuf<float> d(row.size());
+            d.upload(row);
+            cu::select_argmax(d.p, n, head.p, nullptr);
+            sync("select_argmax");
+            const cu::SelectHeader h = head.download()[0];
+            const rwb::TokenId got = cu::argmax_from_key(h.best_key);
+            const rwb::TokenId want = smp::argmax(row);
+            g.add(got == want ? 0.0 : 1.0,
+                  label(n, what, "id " + std::to_string(got) + " want " + std::to_string(want)));
+        }
+    return g.report();
+}
+
+bool top_k_cases(Rng& rng) {
+    Group g("select_top_k (mismatching cases)", 0.0);
+    DevBuf<cu::SelectHeader> head(1);
+    DevBuf<cu::SelectCandidate> cands(cu::kSelectMaxTopK);
+    for (int64_t n : sizes(rng))
+        for (int kind = 0; kind < 5; ++kind)
+            for (int k : {1, 2, 40, pick(rng, 3, 1023), cu::kSelectMaxTopK}) {
+                std::string what;
+                const std::vector<float> row = make_row(rng, n, kind, what);
+                const float temperature = pick(rng, 0, 1) ? 0.6f : uniform(rng, 1, 0.05f, 2.0f)[0];
+                const float inv_t = 1.0f / temperature;
+                DevBuf<float> d(row.size());
+                d.upload(row);
+                cu::select_top_k(d.p, n, inv_t, k, head.p, cands.p, nullptr);
+                sync("select_top_k");
+                const cu::SelectHeader h = head.download()[0];
+                const std::vector<cu::SelectCandidate> got = cands.download();
+                std::vector<Sampler::Candidate> want;
+                smp::select_top_k(row, temperature, k, want);
+                bool ok = h.count == int32_t(want.size());
+                for (size_t i = 0; ok && i < want.size(); ++i)
+                    ok = got[i].id == want[i].id && same_bits(got[i].logit, want[i].logit);
+                g.add(
+                    ok ? 0.0 : 1.0,
+                    label(n, what, "k " + std::to_string(k) + " T " + std::to_string(temperature)));
+            }
+    return g.report();
+}
+
+bool nucleus_cases(Rng& rng) {
+    Group g("select_nucleus (mismatching cases)", 0.0);
+    Group gz("select_nucleus total (rel. error)", 1e-12);
+    DevBuf<cu::SelectHeader> head(1);
+    DevBuf<cu::SelectCandidate> cands(kCapacity);
+    DevBuf<cu::SelectWork> work(1);
+    struct Params {
+        float t, top_p, min_p;
+    };
+    for (int64_t n : sizes(rng))
+        for (int kind = 0; kind < 5; ++kind)
+            for (const Params& p : {Params{0.6f, 0.95f, 0.0f}, Params{1.0f, 0.9f, 0.05f},
+                                    Params{0.3f, 1.0f, 0.1f}, Params{1.7f, 0.5f, 0.0f},
+                                    Params{uniform(rng, 1, 0.05f, 2.0f)[0],
+                                           uniform(rng, 1, 0.0f, 0.999f)[0], 0.0f}}) {
+                std::string what;
+                const std::vector<float> row = make_row(rng, n, kind, what);
+                const float inv_t = 1.0f / p.t;
+                DevBuf<float> d(row.size());
+                d.upload(row);
+                cu::select_nucleus(d.p, n, inv_t, p.top_p, p.min_p, kCapacity, head.p, cands.p,
+                                   work.p, nullptr);
+                sync("select_nucleus");
+                const cu::SelectHeader h = head.download()[0];
+                const std::vector<cu::SelectCandidate> got = cands.download();
+                std::vector<Sampler::Candidate> want;
+                std::vector<float> scratch;
+                smp::softmax_prefiltered(row, p.t, p.top_p, p.min_p, want, scratch);
+                const std::string where =
+                    label(n, what,
+                          "T " + std::to_string(p.t) + " top_p " + std::to_string(p.top_p) +
+                              " min_p " + std::to_string(p.min_p));
+                // The CPU's maximum and total, as softmax_prefiltered computes them.
+                float max_value = -kInf;
+                for (float v : row) max_value = v > max_value ? v : max_value;
+                const float max_logit = max_value * inv_t;
+                if (max_logit == -kInf) { // the CPU takes every token: the device must say so
+                    g.add(h.count > kCapacity ? 0.0 : 1.0, where + " (must overflow)");
+                    continue;
+                }
+                double total = 0.0;
+                for (float v : row) total += smp::fast_exp_nonpositive(v * inv_t - max_logit);
+                const bool overflow = h.count > kCapacity;
+                if (overflow) { // allowed only when the CPU keeps nearly that many
+                    g.add(want.size() * 2 > size_t(kCapacity) ? 0.0 : 1.0,
+                          where + " overflow with " + std::to_string(want.size()) + " kept");
+                    continue;
+                }
+                gz.add(std::fabs(h.total - total) / total, where);
+                std::vector<Sampler::Candidate> superset;
+                for (int i = 0; i < h.count; ++i)
+                    superset.push_back({got[size_t(i)].id, got[size_t(i)].logit, 0.0f});
+                std::vector<Sampler::Candidate> finished;
+                smp::finish_prefiltered(superset, h.max_logit, total, size_t(n), p.top_p, p.min_p,
+                                        finished);
+                bool ok = same_bits(h.max_logit, max_logit) && finished.size() == want.size();
+                for (size_t i = 0; ok && i < want.size(); ++i)
+                    ok = finished[i].id == want[i].id &&
+                         same_bits(finished[i].logit, want[i].logit) &&
+                         same_bits(finished[i].p, want[i].p);
+                g.add(ok ? 0.0 : 1.0, where + ", " + std::to_string(h.count) + " candidates, " +
+                                          std::to_string(want.size()) + " kept by the CPU");
+            }
+    return g.report() & gz.report();
+}
+
+} // namespace
+
+bool run_sample(Rng& rng) {
+    bool ok = argmax_cases(rng);
+    ok &= top_k_cases(rng);
+    ok &= nucleus_cases(rng);
+    return ok;
+}
+
+} // namespace cuda_ops
