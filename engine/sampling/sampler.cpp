@@ -77,10 +77,62 @@ TokenId Sampler::sample(std::span<const float> logits) {
         sampling::softmax_prefiltered(row, params_.temperature, params_.top_p, params_.min_p,
                                       candidates_, scratch_);
     }
+    return finish();
+}
+
+TokenId Sampler::finish() {
     sampling::top_p(candidates_, params_.top_p);
     sampling::min_p(candidates_, params_.min_p);
     const size_t pick = sampling::draw_index(candidates_, sampling::uniform01(rng_));
     return candidates_[pick].id;
+}
+
+std::optional<Sampler::Reduction> Sampler::reduction() const {
+    const bool penalise = params_.repetition_penalty != 1.0f || params_.presence_penalty != 0.0f ||
+                          params_.frequency_penalty != 0.0f;
+    if (penalise && !history_.empty()) return std::nullopt;
+    Reduction r;
+    if (params_.temperature <= 0.0f) return r; // Argmax
+    r.temperature = params_.temperature;
+    if (params_.top_k > 0 && params_.top_k < n_vocab_) {
+        r.kind = Reduction::Kind::TopK;
+        r.top_k = params_.top_k;
+        return r;
+    }
+    if (params_.top_p >= 1.0f && params_.min_p <= 0.0f) return std::nullopt; // every token
+    r.kind = Reduction::Kind::Nucleus;
+    r.top_p = params_.top_p;
+    r.min_p = params_.min_p;
+    return r;
+}
+
+TokenId Sampler::sample_reduced(const Reduced& r) {
+    candidates_.clear();
+    const std::optional<Reduction> how = reduction();
+    if (!how) return -1;
+    const auto in_vocab = [this](TokenId id) { return id >= 0 && id < n_vocab_; };
+    switch (how->kind) {
+    case Reduction::Kind::Argmax:
+        return in_vocab(r.argmax) ? r.argmax : -1;
+    case Reduction::Kind::TopK:
+        if (r.candidates.size() != static_cast<size_t>(how->top_k)) return -1;
+        candidates_.assign(r.candidates.begin(), r.candidates.end());
+        sampling::softmax(candidates_); // as select_top_k ends
+        break;
+    case Reduction::Kind::Nucleus:
+        if (!std::isfinite(r.max_logit) || !(r.total > 0.0)) return -1;
+        sampling::finish_prefiltered(r.candidates, r.max_logit, r.total,
+                                     static_cast<size_t>(n_vocab_), how->top_p, how->min_p,
+                                     candidates_);
+        break;
+    }
+    for (const Candidate& c : candidates_)
+        if (!in_vocab(c.id)) {
+            candidates_.clear();
+            return -1;
+        }
+    if (candidates_.empty()) return -1; // the row's best token is always kept: not a reduction
+    return finish();
 }
 
 } // namespace rwb

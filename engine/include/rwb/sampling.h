@@ -73,8 +73,40 @@ public:
     // tests). Empty after a greedy sample.
     const std::vector<Candidate>& last_candidates() const { return candidates_; }
 
+    // Sampling from a reduced row (the CUDA backend reduces the row on the device and downloads
+    // only this). What the next sample needs of the row:
+    struct Reduction {
+        enum class Kind { Argmax, TopK, Nucleus };
+        Kind kind = Kind::Argmax;
+        float temperature = 1.0f;         // TopK, Nucleus: logits are divided by it
+        int32_t top_k = 0;                // TopK: the k best (0 < k < n_vocab)
+        float top_p = 1.0f, min_p = 0.0f; // Nucleus: softmax_prefiltered's parameters
+    };
+    // The reduced row:
+    // - Argmax: argmax, the best token (lowest id on ties, NaN never wins).
+    // - TopK: candidates, the k best of logits / temperature (NaN as -inf), best first by logit
+    //   then lower id; p unused.
+    // - Nucleus: max_logit = max(logits) / temperature (finite), total = the sum over the row of
+    //   exp(logit / temperature - max_logit), and candidates: at least every token with
+    //   p >= (1 - top_p) / n_vocab and p >= min_p * p_max (others may come too), in any order.
+    struct Reduced {
+        TokenId argmax = -1;
+        std::vector<Candidate> candidates;
+        float max_logit = 0.0f;
+        double total = 0.0;
+    };
+    // What the next sample needs, or nullopt when it needs the whole row (penalties with a
+    // history, or top-p 1 and min-p 0, where every token stays).
+    std::optional<Reduction> reduction() const;
+    // The same token, last_candidates() and random draws as sample() on the row `r` was reduced
+    // from per reduction(): exactly, for the nucleus given the same max_logit and total. -1 when
+    // reduction() is nullopt or r cannot be such a reduction.
+    TokenId sample_reduced(const Reduced& r);
+
 private:
     Sampler(const SamplerParams& params, int32_t n_vocab);
+    // top-p -> min-p -> draw over candidates_.
+    TokenId finish();
 
     SamplerParams params_;
     int32_t n_vocab_ = 0;
