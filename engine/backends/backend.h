@@ -5,6 +5,7 @@
 // either backend, or split between them, without the session or the tools knowing.
 #pragma once
 
+#include "rwb/sampling.h"
 #include "rwb/status.h"
 #include "rwb/tokenizer.h"
 
@@ -29,6 +30,32 @@ public:
     // Host memory the executor allocated for its work (activations, scratch), counted from the
     // buffers themselves. Executors that do not count theirs report 0.
     virtual uint64_t buffer_bytes() const { return 0; }
+
+    // Sampling on the device (optional; the CUDA executor with every layer on the GPU, unless
+    // RWB_CUDA_DEVICE_SAMPLING=0): the generation loop then evaluates with eval_keep() and asks
+    // select() for the reduced row instead of downloading it.
+    virtual bool device_sampling() const { return false; }
+    // eval() of the last row only, leaving its logits on the device where it can (*on_device
+    // true: `logits` untouched; read them with select() or download_logits()), else in logits.
+    virtual Status eval_keep(const TokenId* tokens, int64_t n, int64_t pos0, float* logits,
+                             bool* on_device, const std::atomic<bool>* cancel) {
+        *on_device = false;
+        return eval(tokens, n, pos0, logits, false, cancel);
+    }
+    // The reduction `how` of the row eval_keep() left on the device, into out (*done true), or
+    // *done false when it does not fit (too many candidates, a top-k too large): the caller then
+    // samples from download_logits().
+    virtual Status select(const Sampler::Reduction& how, Sampler::Reduced& out, bool* done) {
+        (void)how;
+        (void)out;
+        *done = false;
+        return Status::ok();
+    }
+    // The row eval_keep() left on the device: logits[n_vocab].
+    virtual Status download_logits(float* logits) {
+        (void)logits;
+        return Status::error("no logits on the device");
+    }
 };
 
 } // namespace rwb::backend

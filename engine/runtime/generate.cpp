@@ -3,6 +3,8 @@
 // tokenizer's pieces through Utf8StreamDecoder, the thought/answer split from ReasoningSplitter.
 #include "rwb/session.h"
 
+#include "backends/backend.h"
+
 #include <chrono>
 
 namespace rwb {
@@ -61,6 +63,7 @@ Result<GenerationStats> Session::generate(std::span<const TokenId> prompt,
     ReasoningSplitter splitter(ReasoningSplitterOptions{params.start_in_thought, true});
     std::vector<ReasoningChunk> chunks;
     bool thinking = params.start_in_thought;
+    const bool device_sampling = executor_->device_sampling();
     const auto t_gen = std::chrono::steady_clock::now();
     for (;;) {
         if (cancelled()) {
@@ -72,7 +75,7 @@ Result<GenerationStats> Session::generate(std::span<const TokenId> prompt,
             break;
         }
         const std::optional<TokenId> forced = budget.forced_token();
-        const TokenId id = forced ? *forced : sampler->sample(logits());
+        const TokenId id = forced ? *forced : sample_next(*sampler, stats);
         if (id < 0) return R::error("sampling failed");
         if (!forced && tok && tok->is_end_of_generation(id)) {
             stats.stop = StopReason::EndOfGeneration;
@@ -105,8 +108,11 @@ Result<GenerationStats> Session::generate(std::span<const TokenId> prompt,
             stats.stop = StopReason::ContextFull;
             break;
         }
+        // Sampling on the device (CUDA, all layers on the GPU): the logits stay there and the
+        // next sample_next() downloads only the reduction the sampler needs.
         const TokenId one[1] = {id};
-        Status s = evaluate(std::span<const TokenId>(one, 1), nullptr);
+        Status s = device_sampling ? evaluate_keep(id)
+                                   : evaluate(std::span<const TokenId>(one, 1), nullptr);
         if (!s) {
             if (cancelled()) {
                 stats.stop = StopReason::Cancelled;

@@ -72,12 +72,46 @@ Result<std::unique_ptr<Session>> Session::create(std::shared_ptr<const Model> mo
 
 std::span<const float> Session::logits() const {
     if (!has_logits_) return {};
+    if (logits_on_device_) {
+        if (!executor_->download_logits(logits_.data())) return {};
+        logits_on_device_ = false;
+    }
     return logits_;
 }
 
 void Session::clear() {
     tokens_.clear();
     has_logits_ = false;
+    logits_on_device_ = false;
+}
+
+Status Session::evaluate_keep(TokenId id) {
+    has_logits_ = false;
+    logits_on_device_ = false;
+    bool on_device = false;
+    RWB_RETURN_IF_ERROR(
+        executor_->eval_keep(&id, 1, n_past(), logits_.data(), &on_device, &cancel_));
+    tokens_.push_back(id);
+    has_logits_ = true;
+    logits_on_device_ = on_device;
+    return Status::ok();
+}
+
+TokenId Session::sample_next(Sampler& sampler, GenerationStats& stats) {
+    if (has_logits_ && logits_on_device_) {
+        if (const auto how = sampler.reduction()) {
+            Sampler::Reduced reduced;
+            bool done = false;
+            if (!executor_->select(*how, reduced, &done)) return -1;
+            // sample_reduced refuses (-1) without drawing: the whole row below gives the same.
+            if (done)
+                if (const TokenId id = sampler.sample_reduced(reduced); id >= 0) {
+                    ++stats.device_sampled_tokens;
+                    return id;
+                }
+        }
+    }
+    return sampler.sample(logits());
 }
 
 Status Session::evaluate(std::span<const TokenId> tail, std::vector<float>* all_logits) {
@@ -88,6 +122,7 @@ Status Session::evaluate(std::span<const TokenId> tail, std::vector<float>* all_
         const int64_t n = std::min<int64_t>(options_.n_batch, int64_t(tail.size() - done));
         float* dst = all_logits ? all_logits->data() + done * size_t(vocab) : logits_.data();
         has_logits_ = false;
+        logits_on_device_ = false;
         Status s =
             executor_->eval(tail.data() + done, n, n_past(), dst, all_logits != nullptr, &cancel_);
         if (!s) return s;
@@ -179,12 +214,16 @@ Status Session::append_batch(std::span<Session* const> sessions, std::span<const
     const int64_t vocab = sessions[0]->model_->data().hp.n_vocab;
     std::vector<int64_t> pos(sessions.size());
     for (size_t i = 0; i < sessions.size(); ++i) pos[i] = sessions[i]->n_past();
-    std::vector<float> logits(sessions.size() * size_t(vocab));
+    // Kept between steps: a fresh 608 KB per session each step (zeroed, new pages) cost more
+    // than the copy itself.
+    static thread_local std::vector<float> logits;
+    logits.resize(sessions.size() * size_t(vocab));
     RWB_RETURN_IF_ERROR(cuda_host::CudaExecutor::decode_batch(
         gpu.data(), int(gpu.size()), tokens.data(), pos.data(), logits.data()));
     for (size_t i = 0; i < sessions.size(); ++i) {
         Session* s = sessions[i];
         s->tokens_.push_back(tokens[i]);
+        s->logits_on_device_ = false;
         std::copy(logits.begin() + std::ptrdiff_t(i * size_t(vocab)),
                   logits.begin() + std::ptrdiff_t((i + 1) * size_t(vocab)), s->logits_.begin());
         s->has_logits_ = true;

@@ -19,8 +19,23 @@
 struct rwb_cuda_model {
     rwb::cuda::DevModel* m;
 };
+// Sampling on the device (sample_select.cu): the session's copy of its last row of logits and the
+// selection's buffers, taken at the first RWB_CUDA_OUT_LOGITS_DEVICE evaluation (one block:
+// the row, the header and candidates, the work area), and the pinned host copy of the result.
+struct SampleBuffers {
+    void* block = nullptr;
+    uint64_t bytes = 0;
+    float* logits = nullptr;
+    rwb::cuda::SelectHeader* header = nullptr;
+    rwb::cuda::SelectCandidate* cands = nullptr;
+    rwb::cuda::SelectWork* work = nullptr;
+    void* host = nullptr; // pinned: header + RWB_CUDA_SELECT_CAPACITY candidates
+    bool ready = false;   // logits holds the last evaluation's row
+};
+
 struct rwb_cuda_session {
     rwb::cuda::DevSession s;
+    SampleBuffers smp;
 };
 
 namespace {
@@ -79,6 +94,64 @@ bool reserve_kv(DevSession& s, int64_t need, int64_t keep, std::string& err) {
     s.k = k;
     s.v = v;
     s.capacity = cap;
+    return true;
+}
+
+uint64_t round_up(uint64_t v) {
+    return (v + 255) / 256 * 256;
+}
+
+// Takes the sampling buffers of a session (once). Caller holds the model's mu.
+bool ensure_sample_buffers(rwb_cuda_session& session, std::string& err) {
+    SampleBuffers& b = session.smp;
+    if (b.block) return true;
+    const uint64_t row = round_up(uint64_t(session.s.model->shape.n_vocab) * 4);
+    const uint64_t out =
+        round_up(sizeof(rwb::cuda::SelectHeader) +
+                 uint64_t(RWB_CUDA_SELECT_CAPACITY) * sizeof(rwb::cuda::SelectCandidate));
+    const uint64_t bytes = row + out + round_up(sizeof(rwb::cuda::SelectWork));
+    void* host = nullptr;
+    if (cudaMallocHost(&host, out) != cudaSuccess) {
+        cudaGetLastError();
+        err = "cannot allocate pinned host memory for sampling on the device";
+        return false;
+    }
+    void* block = nullptr;
+    if (!rwb::cuda::dev_alloc(&block, bytes, "sampling on the device", err)) {
+        cudaFreeHost(host);
+        return false;
+    }
+    auto* base = static_cast<uint8_t*>(block);
+    b.block = block;
+    b.bytes = bytes;
+    b.host = host;
+    b.logits = reinterpret_cast<float*>(base);
+    b.header = reinterpret_cast<rwb::cuda::SelectHeader*>(base + row);
+    b.cands = reinterpret_cast<rwb::cuda::SelectCandidate*>(b.header + 1);
+    b.work = reinterpret_cast<rwb::cuda::SelectWork*>(base + row + out);
+    return true;
+}
+
+void free_sample_buffers(SampleBuffers& b) {
+    if (b.block) rwb::cuda::dev_free(b.block, b.bytes);
+    if (b.host) cudaFreeHost(b.host);
+    b = SampleBuffers{};
+}
+
+static_assert(RWB_CUDA_SELECT_MAX_TOP_K == rwb::cuda::kSelectMaxTopK, "one top-k limit");
+static_assert(sizeof(rwb_cuda_candidate) == sizeof(rwb::cuda::SelectCandidate), "one layout");
+
+// Nucleus candidates downloaded with the header; more (rare) take a second copy.
+constexpr int kFirstCopyCandidates = 512;
+
+bool copy_back(const void* src, void* dst, size_t bytes, cudaStream_t stream, std::string& err) {
+    cudaError_t e = cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, stream);
+    if (e == cudaSuccess) e = cudaStreamSynchronize(stream);
+    if (e == cudaSuccess) e = cudaGetLastError();
+    if (e != cudaSuccess) {
+        err = std::string("sampling on the device: ") + cudaGetErrorString(e);
+        return false;
+    }
     return true;
 }
 
@@ -191,10 +264,12 @@ rwb_cuda_session* rwb_cuda_session_create(rwb_cuda_model* model, int64_t n_ctx, 
 
 void rwb_cuda_session_destroy(rwb_cuda_session* session) {
     if (!session) return;
-    if (session->s.k) {
+    if (session->s.k || session->smp.block) {
         // Under the lock: no step of another session is between launch and sync on the stream.
         std::lock_guard<std::mutex> lock(session->s.model->mu);
-        rwb::cuda::dev_free(session->s.k, session->s.model->kv_bytes(session->s.capacity));
+        if (session->s.k)
+            rwb::cuda::dev_free(session->s.k, session->s.model->kv_bytes(session->s.capacity));
+        free_sample_buffers(session->smp);
     }
     delete session;
 }
@@ -208,14 +283,118 @@ int rwb_cuda_session_eval(rwb_cuda_session* session, const float* x, int64_t n, 
     }
     std::lock_guard<std::mutex> lock(s.model->mu);
     std::string e;
+    SampleBuffers& smp = session->smp;
+    if (out_mode == RWB_CUDA_OUT_LOGITS_DEVICE) {
+        // Before anything runs: a session that cannot take the buffers is left as it was.
+        if (!s.model->has_output) {
+            put(err, err_size, "logits asked of a model whose output layer is not on the GPU");
+            return 1;
+        }
+        if (!ensure_sample_buffers(*session, e)) {
+            put(err, err_size, e);
+            return 1;
+        }
+        out = smp.logits;
+    }
     if (!reserve_kv(s, pos0 + n, pos0, e)) {
         put(err, err_size, e);
         return 1;
     }
+    smp.ready = false; // whatever mode: the device row no longer follows the last token
     std::vector<rwb::cuda::RowKv> rows(static_cast<size_t>(n));
     for (int64_t i = 0; i < n; ++i)
         rows[size_t(i)] = {s.k, s.v, int32_t(pos0 + i), int32_t(s.capacity)};
     if (!rwb::cuda::forward(*s.model, rows.data(), int(n), x, out, out_mode, e)) {
+        put(err, err_size, e);
+        return 1;
+    }
+    smp.ready = out_mode == RWB_CUDA_OUT_LOGITS_DEVICE;
+    return 0;
+}
+
+int rwb_cuda_session_select(rwb_cuda_session* session, const rwb_cuda_select_request* request,
+                            rwb_cuda_candidate* out, int capacity, int* count, double* total,
+                            float* max_logit, char* err, int err_size) {
+    using namespace rwb::cuda;
+    DevModel& m = *session->s.model;
+    std::lock_guard<std::mutex> lock(m.mu);
+    SampleBuffers& b = session->smp;
+    if (!b.ready) {
+        put(err, err_size, "no logits on the device");
+        return 1;
+    }
+    const int64_t V = m.shape.n_vocab;
+    const rwb_cuda_select_request& r = *request;
+    const size_t head = sizeof(SelectHeader);
+    auto* host_head = static_cast<SelectHeader*>(b.host);
+    auto* host_cands = reinterpret_cast<SelectCandidate*>(host_head + 1);
+    std::string e;
+    int n_out = 0;
+    switch (r.kind) {
+    case RWB_CUDA_SELECT_ARGMAX:
+        if (capacity < 1) {
+            e = "no room for the argmax";
+            break;
+        }
+        select_argmax(b.logits, V, b.header, m.stream);
+        if (!copy_back(b.header, b.host, head, m.stream, e)) break;
+        out[0] = {argmax_from_key(host_head->best_key), 0.0f};
+        n_out = 1;
+        break;
+    case RWB_CUDA_SELECT_TOP_K: {
+        const int k = int(std::min<int64_t>(r.top_k, V));
+        if (r.top_k <= 0 || r.top_k > RWB_CUDA_SELECT_MAX_TOP_K || capacity < k) {
+            e = "top-k of " + std::to_string(r.top_k) + " cannot be selected on the device";
+            break;
+        }
+        select_top_k(b.logits, V, r.inv_temperature, r.top_k, b.header, b.cands, m.stream);
+        if (!copy_back(b.header, b.host, head + size_t(k) * sizeof(SelectCandidate), m.stream, e))
+            break;
+        n_out = host_head->count;
+        break;
+    }
+    case RWB_CUDA_SELECT_NUCLEUS: {
+        const int cap = std::min(capacity, RWB_CUDA_SELECT_CAPACITY);
+        select_nucleus(b.logits, V, r.inv_temperature, r.top_p, r.min_p, cap, b.header, b.cands,
+                       b.work, m.stream);
+        const int first = std::min(cap, kFirstCopyCandidates);
+        if (!copy_back(b.header, b.host, head + size_t(first) * sizeof(SelectCandidate), m.stream,
+                       e))
+            break;
+        n_out = host_head->count;
+        if (n_out > cap) {
+            n_out = -1;
+        } else if (n_out > first &&
+                   !copy_back(b.cands + first, host_cands + first,
+                              size_t(n_out - first) * sizeof(SelectCandidate), m.stream, e)) {
+            break;
+        }
+        if (total) *total = host_head->total;
+        if (max_logit) *max_logit = host_head->max_logit;
+        break;
+    }
+    default:
+        e = "unknown selection " + std::to_string(r.kind);
+    }
+    if (!e.empty()) {
+        put(err, err_size, e);
+        return 1;
+    }
+    if (r.kind != RWB_CUDA_SELECT_ARGMAX)
+        for (int i = 0; i < n_out; ++i) out[i] = {host_cands[i].id, host_cands[i].logit};
+    *count = n_out;
+    return 0;
+}
+
+int rwb_cuda_session_logits(rwb_cuda_session* session, float* out, char* err, int err_size) {
+    DevModel& m = *session->s.model;
+    std::lock_guard<std::mutex> lock(m.mu);
+    if (!session->smp.ready) {
+        put(err, err_size, "no logits on the device");
+        return 1;
+    }
+    std::string e;
+    if (!copy_back(session->smp.logits, out, size_t(m.shape.n_vocab) * 4, m.stream, e)) {
         put(err, err_size, e);
         return 1;
     }
@@ -251,6 +430,7 @@ int rwb_cuda_batch_decode(rwb_cuda_session* const* sessions, int count, const fl
             return 1;
         }
         rows[size_t(i)] = {s.k, s.v, int32_t(pos[i]), int32_t(s.capacity)};
+        sessions[i]->smp.ready = false; // its device row no longer follows its last token
     }
     // The shared buffers grow to the whole batch where memory allows; where it does not, the
     // batch runs as several smaller ones within the rows they already have (at least every

@@ -175,6 +175,10 @@ bool graph_step(DevModel& m, int n, const StepPlan& plan, int out_mode) {
 bool forward(DevModel& m, const RowKv* rows, int n, const float* x, float* out, int out_mode,
              std::string& err) {
     const Shape& s = m.shape;
+    // The last row's logits copied to `out` on the device (sampling on the device), else as
+    // RWB_CUDA_OUT_LOGITS_LAST.
+    const bool on_device = out_mode == RWB_CUDA_OUT_LOGITS_DEVICE;
+    if (on_device) out_mode = RWB_CUDA_OUT_LOGITS_LAST;
     if (n <= 0) {
         err = "no rows";
         return false;
@@ -215,9 +219,9 @@ bool forward(DevModel& m, const RowKv* rows, int n, const float* x, float* out, 
             if (!graphed && !matmul(m, m.output, c.xn + int64_t(r0 - first) * E, nr, E, c.logits, V,
                                     nullptr, false, err))
                 return false;
-            if (!check(cudaMemcpyAsync(out + int64_t(r0 - first) * V, c.logits,
-                                       size_t(nr) * size_t(V) * 4, cudaMemcpyDeviceToHost,
-                                       m.stream),
+            if (!check(cudaMemcpyAsync(
+                           out + int64_t(r0 - first) * V, c.logits, size_t(nr) * size_t(V) * 4,
+                           on_device ? cudaMemcpyDeviceToDevice : cudaMemcpyDeviceToHost, m.stream),
                        "download", err))
                 return false;
         }

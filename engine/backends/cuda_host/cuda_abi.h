@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-#define RWB_CUDA_ABI_VERSION 2
+#define RWB_CUDA_ABI_VERSION 3
 
 /* A 2-D weight in its file type (ggml type id), `rows` rows of `cols` elements, row_bytes apart,
  * in host memory (the mapped file). */
@@ -85,6 +85,9 @@ void rwb_cuda_session_destroy(rwb_cuda_session* session);
 #define RWB_CUDA_OUT_HIDDEN 0      /* out: [n][n_embd] hidden state after the GPU layers */
 #define RWB_CUDA_OUT_LOGITS_LAST 1 /* out: [n_vocab] logits of the last row (all layers on GPU) */
 #define RWB_CUDA_OUT_LOGITS_ALL 2  /* out: [n][n_vocab] */
+/* out unused (NULL): the last row's logits stay in the session's device buffer, for
+ * rwb_cuda_session_select and rwb_cuda_session_logits (all layers on the GPU). */
+#define RWB_CUDA_OUT_LOGITS_DEVICE 3
 
 /* x: [n][n_embd] embeddings of the n tokens at positions pos0 .. pos0+n-1. When the KV cache must
  * grow and the memory (or RWB_CUDA_VRAM_LIMIT_MIB) does not allow it, fails before running with
@@ -99,6 +102,40 @@ int rwb_cuda_session_eval(rwb_cuda_session* session, const float* x, int64_t n, 
  * buffers that cannot grow to count rows run it as smaller batches. */
 int rwb_cuda_batch_decode(rwb_cuda_session* const* sessions, int count, const float* x,
                           const int64_t* pos, float* out, int out_mode, char* err, int err_size);
+
+/* Sampling on the device: the row an RWB_CUDA_OUT_LOGITS_DEVICE evaluation left on the device,
+ * reduced to what the CPU sampler needs (engine/sampling: Sampler::sample_reduced). */
+#define RWB_CUDA_SELECT_ARGMAX 0  /* the best token (NaN never wins, ties: lowest id) */
+#define RWB_CUDA_SELECT_TOP_K 1   /* the top_k best of logits * inv_temperature, best first */
+#define RWB_CUDA_SELECT_NUCLEUS 2 /* max, softmax sum and the tokens that can pass top_p/min_p */
+#define RWB_CUDA_SELECT_MAX_TOP_K 1024
+#define RWB_CUDA_SELECT_CAPACITY 4096 /* most nucleus candidates one selection returns */
+
+typedef struct {
+    int kind;
+    int top_k;
+    float inv_temperature; /* 1.0f / temperature, as the CPU sampler computes it */
+    float top_p;
+    float min_p;
+} rwb_cuda_select_request;
+
+typedef struct {
+    int32_t id;
+    float logit; /* logits[id] * inv_temperature (argmax: unused) */
+} rwb_cuda_candidate;
+
+/* One reduction and one small download (pinned memory). *count: candidates written to out
+ * (argmax: 1, the id in out[0]; top-k: min(top_k, n_vocab); nucleus: in any order), or -1 when more
+ * nucleus candidates survive than capacity (or nothing in the row is finite): the caller then
+ * downloads the row (rwb_cuda_session_logits). total and max_logit (nucleus, may be NULL
+ * otherwise): the sum over the row of exp(logit * inv_t - max_logit) and the row's maximum times
+ * inv_t. Fails ("no logits on the device") unless the session's last evaluation used
+ * RWB_CUDA_OUT_LOGITS_DEVICE. */
+int rwb_cuda_session_select(rwb_cuda_session* session, const rwb_cuda_select_request* request,
+                            rwb_cuda_candidate* out, int capacity, int* count, double* total,
+                            float* max_logit, char* err, int err_size);
+/* Downloads the row left by the last RWB_CUDA_OUT_LOGITS_DEVICE evaluation: out[n_vocab]. */
+int rwb_cuda_session_logits(rwb_cuda_session* session, float* out, char* err, int err_size);
 
 #ifdef __cplusplus
 }

@@ -1,6 +1,7 @@
 // CudaExecutor: CPU embedding -> GPU layers -> (CPU layers) -> logits.
 #include "backends/cuda_host/cuda_executor.h"
 
+#include <cstdlib>
 #include <cstring>
 
 namespace rwb::cuda_host {
@@ -70,6 +71,75 @@ Status CudaExecutor::eval(const TokenId* tokens, int64_t n, int64_t pos0, float*
                          int(sizeof err)))
         return gpu_error(err);
     return cpu_->eval_hidden(x_.data(), n, pos0, gpu_->gpu_layers(), logits, all_rows, cancel);
+}
+
+bool CudaExecutor::device_sampling() const {
+    const char* env = std::getenv("RWB_CUDA_DEVICE_SAMPLING");
+    return gpu_->all_layers() && !(env && std::strcmp(env, "0") == 0);
+}
+
+Status CudaExecutor::eval_keep(const TokenId* tokens, int64_t n, int64_t pos0, float* logits,
+                               bool* on_device, const std::atomic<bool>* cancel) {
+    *on_device = false;
+    if (!device_sampling()) return eval(tokens, n, pos0, logits, false, cancel);
+    if (n <= 0 || n > max_batch_) return Status::error("bad batch size");
+    if (cancel && cancel->load(std::memory_order_relaxed)) return Status::error("cancelled");
+    RWB_RETURN_IF_ERROR(embed(tokens, n, x_.data()));
+    char err[512] = {0};
+    if (gpu_->module().session_eval(session_, x_.data(), n, pos0, nullptr,
+                                    RWB_CUDA_OUT_LOGITS_DEVICE, err, int(sizeof err)))
+        return gpu_error(err);
+    *on_device = true;
+    return Status::ok();
+}
+
+Status CudaExecutor::select(const Sampler::Reduction& how, Sampler::Reduced& out, bool* done) {
+    *done = false;
+    rwb_cuda_select_request r{};
+    switch (how.kind) {
+    case Sampler::Reduction::Kind::Argmax:
+        r.kind = RWB_CUDA_SELECT_ARGMAX;
+        break;
+    case Sampler::Reduction::Kind::TopK:
+        if (how.top_k > RWB_CUDA_SELECT_MAX_TOP_K) return Status::ok(); // the whole row
+        r.kind = RWB_CUDA_SELECT_TOP_K;
+        break;
+    case Sampler::Reduction::Kind::Nucleus:
+        r.kind = RWB_CUDA_SELECT_NUCLEUS;
+        break;
+    }
+    r.top_k = how.top_k;
+    r.inv_temperature = 1.0f / how.temperature; // as the CPU stages compute it
+    r.top_p = how.top_p;
+    r.min_p = how.min_p;
+    selected_.resize(RWB_CUDA_SELECT_CAPACITY);
+    int count = 0;
+    double total = 0.0;
+    float max_logit = 0.0f;
+    char err[512] = {0};
+    if (gpu_->module().session_select(session_, &r, selected_.data(), int(selected_.size()), &count,
+                                      &total, &max_logit, err, int(sizeof err)))
+        return gpu_error(err);
+    if (count < 0) return Status::ok(); // more candidates than fit: the whole row
+    out.candidates.clear();
+    if (how.kind == Sampler::Reduction::Kind::Argmax) {
+        out.argmax = selected_[0].id;
+    } else {
+        out.candidates.reserve(size_t(count));
+        for (int i = 0; i < count; ++i)
+            out.candidates.push_back({selected_[size_t(i)].id, selected_[size_t(i)].logit, 0.0f});
+        out.total = total;
+        out.max_logit = max_logit;
+    }
+    *done = true;
+    return Status::ok();
+}
+
+Status CudaExecutor::download_logits(float* logits) {
+    char err[512] = {0};
+    if (gpu_->module().session_logits(session_, logits, err, int(sizeof err)))
+        return gpu_error(err);
+    return Status::ok();
 }
 
 std::string CudaExecutor::profile_report() const {

@@ -25,6 +25,12 @@ public:
     int64_t max_batch() const override { return max_batch_; }
     std::string name() const override { return gpu_->all_layers() ? "cuda" : "cuda+cpu"; }
     std::string profile_report() const override;
+    // Sampling on the device: all layers on the GPU and RWB_CUDA_DEVICE_SAMPLING not "0".
+    bool device_sampling() const override;
+    Status eval_keep(const TokenId* tokens, int64_t n, int64_t pos0, float* logits, bool* on_device,
+                     const std::atomic<bool>* cancel) override;
+    Status select(const Sampler::Reduction& how, Sampler::Reduced& out, bool* done) override;
+    Status download_logits(float* logits) override;
 
     // One token for each of several sessions of one model, decoded in one step (weights read
     // once). Every executor must be all-GPU on the same CudaModel; logits: [count][n_vocab].
@@ -41,7 +47,8 @@ private:
     rwb_cuda_session* session_ = nullptr;
     std::unique_ptr<runtime::Forward> cpu_; // layers gpu_layers .. n_layer-1
     int64_t max_batch_;
-    std::vector<float> x_; // [max_batch][n_embd] embeddings / hidden state
+    std::vector<float> x_;                     // [max_batch][n_embd] embeddings / hidden state
+    std::vector<rwb_cuda_candidate> selected_; // select()'s result, RWB_CUDA_SELECT_CAPACITY
 };
 
 } // namespace rwb::cuda_host

@@ -84,7 +84,9 @@ Loaded load() {
         !sym(h, "rwb_cuda_session_create", m.session_create) ||
         !sym(h, "rwb_cuda_session_destroy", m.session_destroy) ||
         !sym(h, "rwb_cuda_session_eval", m.session_eval) ||
-        !sym(h, "rwb_cuda_batch_decode", m.batch_decode)) {
+        !sym(h, "rwb_cuda_batch_decode", m.batch_decode) ||
+        !sym(h, "rwb_cuda_session_select", m.session_select) ||
+        !sym(h, "rwb_cuda_session_logits", m.session_logits)) {
         r.why = r.module.path + " lacks an entry point";
         return r;
     }

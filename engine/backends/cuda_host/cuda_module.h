@@ -20,6 +20,8 @@ struct CudaModule {
     decltype(&rwb_cuda_session_destroy) session_destroy = nullptr;
     decltype(&rwb_cuda_session_eval) session_eval = nullptr;
     decltype(&rwb_cuda_batch_decode) batch_decode = nullptr;
+    decltype(&rwb_cuda_session_select) session_select = nullptr;
+    decltype(&rwb_cuda_session_logits) session_logits = nullptr;
     std::string path;        // the file that was loaded
     std::string device_name; // e.g. "NVIDIA H200"
 };

@@ -78,6 +78,9 @@ struct GenerationStats {
     double generation_seconds = 0;
     bool forced_think_close = false;
     StopReason stop = StopReason::EndOfGeneration;
+    // Tokens sampled from a row reduced on the GPU (sampling on the device, docs/cuda.md), whose
+    // logits were therefore not downloaded.
+    int64_t device_sampled_tokens = 0;
 };
 
 // What a session's own buffers take (the model's weights are the Model's), counted from the
@@ -118,7 +121,9 @@ public:
     Result<GenerationStats> generate(std::span<const TokenId> prompt,
                                      const GenerationParams& params, const TokenCallback& on_token);
 
-    // Logits after the last evaluated token ([n_vocab]); empty before any evaluation.
+    // Logits after the last evaluated token ([n_vocab]); empty before any evaluation. After
+    // generate() sampled on the device the row is downloaded here, on the first call (empty if
+    // that fails); like every other member, not to be called while the session runs.
     std::span<const float> logits() const;
     const std::vector<TokenId>& tokens() const { return tokens_; }
     int64_t n_past() const { return int64_t(tokens_.size()); }
@@ -153,6 +158,10 @@ public:
 private:
     Session(std::shared_ptr<const Model> model, const SessionOptions& options);
     Status evaluate(std::span<const TokenId> tokens, std::vector<float>* all_logits);
+    // One token, its logits left on the device where the executor can (generate()).
+    Status evaluate_keep(TokenId id);
+    // The next token from the last logits: from the device's reduction where it suffices.
+    TokenId sample_next(Sampler& sampler, GenerationStats& stats);
 
     std::shared_ptr<const Model> model_;
     SessionOptions options_;
@@ -160,8 +169,9 @@ private:
     std::unique_ptr<runtime::KvCache> kv_;
     std::unique_ptr<backend::Executor> executor_;
     std::vector<TokenId> tokens_;
-    std::vector<float> logits_;
+    mutable std::vector<float> logits_;
     bool has_logits_ = false;
+    mutable bool logits_on_device_ = false; // logits_ not downloaded yet (evaluate_keep)
     std::atomic<bool> cancel_{false};
 };
 

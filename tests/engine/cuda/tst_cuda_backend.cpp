@@ -15,6 +15,7 @@
 //   1.6e-2 from exact.
 // - Partial offload (1 of 2 layers on the CPU) vs all-GPU: no further from it than the CPU is,
 //   plus 1e-3. Two sessions batched vs each alone: 1e-4 (only the flash-decoding split differs).
+#include "cuda_backend_sampling.h"
 #include "rwb/fit.h"
 #include "rwb/model.h"
 #include "rwb/session.h"
@@ -479,6 +480,7 @@ int main() {
     out_of_memory_mid_generation();
     batch_without_room_to_grow();
     too_small();
+    g_failures += cuda_test::device_sampling_cases(probe, read_tokens("seq17"));
     std::printf("%d failure(s)\n", g_failures);
     return g_failures ? 1 : 0;
 }

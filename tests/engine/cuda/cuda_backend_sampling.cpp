@@ -1,0 +1,156 @@
+// tst_cuda_backend, sampling on the device: Session::generate with the reduction on the GPU
+// (the default with every layer there) against the same generation with
+// RWB_CUDA_DEVICE_SAMPLING=0 (the whole row downloaded, the CPU sampler over it). The logits are
+// the same either way (the same kernels), so with the same seed every token must be the same,
+// for greedy, top-k, the R1 default and min-p; the device path must really have been taken
+// (GenerationStats::device_sampled_tokens) where it applies, and not at all where it cannot be
+// (top-k above 1024, penalties) or is switched off. After a device-sampled generation,
+// Session::logits() downloads the row: it must equal the switched-off session's.
+#include "cuda_backend_sampling.h"
+
+#include "rwb/model.h"
+#include "rwb/session.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+namespace rwb::cuda_test {
+namespace {
+
+struct Run {
+    std::vector<TokenId> tokens;
+    GenerationStats stats;
+    std::vector<float> last_logits;
+    bool ok = false;
+    std::string error;
+};
+
+Run generate(const std::shared_ptr<const Model>& m, const std::vector<TokenId>& prompt,
+             const SamplerParams& sp, bool device, int n_tokens) {
+    setenv("RWB_CUDA_DEVICE_SAMPLING", device ? "1" : "0", 1);
+    Run r;
+    SessionOptions so;
+    so.n_ctx = 256;
+    auto s = Session::create(m, so);
+    if (!s) {
+        r.error = s.message();
+        return r;
+    }
+    GenerationParams gp;
+    gp.sampler = sp;
+    gp.max_tokens = n_tokens;
+    gp.start_in_thought = false;
+    gp.split_reasoning = false;
+    auto st = (*s)->generate(prompt, gp, [&](const GeneratedToken& g) {
+        if (g.id >= 0) r.tokens.push_back(g.id);
+        return true;
+    });
+    unsetenv("RWB_CUDA_DEVICE_SAMPLING");
+    if (!st) {
+        r.error = st.message();
+        return r;
+    }
+    r.stats = *st;
+    const auto l = (*s)->logits();
+    r.last_logits.assign(l.begin(), l.end());
+    r.ok = true;
+    return r;
+}
+
+} // namespace
+
+int device_sampling_cases(const std::string& model_path, const std::vector<TokenId>& prompt) {
+    int failures = 0;
+    auto check = [&](bool ok, const std::string& what) {
+        std::printf("%s %s\n", ok ? "PASS" : "FAIL", what.c_str());
+        if (!ok) ++failures;
+    };
+    ModelOptions o;
+    o.load_tokenizer = false; // no end-of-generation token: every run makes n_tokens
+    o.backend = Backend::Cuda;
+    o.plan_n_ctx = 256;
+    auto m = Model::load(model_path, o);
+    if (!m || (*m)->info().backend != "cuda") {
+        check(false, "sampling on the device: " + model_path + " loads on the GPU");
+        return failures;
+    }
+    struct Case {
+        const char* name;
+        SamplerParams p;
+        bool device_applies; // the device path must be taken (at least once)
+    };
+    SamplerParams top_k = SamplerParams::r1_default();
+    top_k.top_k = 40;
+    top_k.temperature = 0.8f;
+    SamplerParams r1 = SamplerParams::r1_default();
+    // Sharp enough that few tokens survive on any model (the tiny random models' logits may lie
+    // close together, and at T 0.6 more than the device's 4096 candidates may survive).
+    SamplerParams r1_sharp = SamplerParams::r1_default();
+    r1_sharp.temperature = 0.01f;
+    SamplerParams min_p = SamplerParams::r1_default();
+    min_p.top_p = 1.0f;
+    min_p.min_p = 0.05f;
+    min_p.temperature = 0.02f;
+    // Above the device's top-k (1024): the whole row every step, where the vocabulary is larger
+    // (else it is the nucleus path, as top-k >= n_vocab is in the sampler).
+    SamplerParams big_k = top_k;
+    big_k.top_k = 1500;
+    const int64_t n_vocab = (*m)->info().n_vocab;
+    // A vocabulary within the device's nucleus capacity never needs the whole row.
+    const bool small_vocab = n_vocab <= 4096;
+    SamplerParams penalty = r1; // penalties: the whole row once a token is accepted
+    penalty.repetition_penalty = 1.3f;
+    const Case cases[] = {{"greedy", SamplerParams::greedy(), true},
+                          {"top-k 40", top_k, true},
+                          {"R1 default (T 0.6, top-p 0.95)", r1, small_vocab},
+                          {"R1 default at T 0.01", r1_sharp, true},
+                          {"min-p 0.05", min_p, true},
+                          {"top-k 2000 (whole row)", big_k, false},
+                          {"repetition penalty (whole row)", penalty, false}};
+    constexpr int kTokens = 48;
+    for (const Case& c : cases) {
+        for (uint64_t seed : {uint64_t(1), uint64_t(20261129)}) {
+            SamplerParams p = c.p;
+            p.seed = seed;
+            const Run on = generate(*m, prompt, p, true, kTokens);
+            const Run off = generate(*m, prompt, p, false, kTokens);
+            const std::string what = std::string(c.name) + ", seed " + std::to_string(seed);
+            if (!on.ok || !off.ok) {
+                check(false, what + ": generates (" + on.error + off.error + ")");
+                continue;
+            }
+            size_t first_diff = 0;
+            while (first_diff < on.tokens.size() && first_diff < off.tokens.size() &&
+                   on.tokens[first_diff] == off.tokens[first_diff])
+                ++first_diff;
+            const bool same = on.tokens == off.tokens && on.tokens.size() == size_t(kTokens);
+            const int64_t dev = on.stats.device_sampled_tokens;
+            const bool whole_row_case =
+                std::string(c.name).find("whole row") != std::string::npos &&
+                (c.p.top_k == 0 || c.p.top_k < n_vocab);
+            // The first token samples the prefill's downloaded row; the rest may use the device.
+            const bool path_ok = off.stats.device_sampled_tokens == 0 &&
+                                 (!c.device_applies || dev >= kTokens / 2) &&
+                                 (!whole_row_case || dev <= 1);
+            bool logits_same =
+                on.last_logits.size() == off.last_logits.size() && !on.last_logits.empty();
+            for (size_t i = 0; logits_same && i < on.last_logits.size(); ++i)
+                logits_same = on.last_logits[i] == off.last_logits[i] ||
+                              (std::isnan(on.last_logits[i]) && std::isnan(off.last_logits[i]));
+            char buf[300];
+            std::snprintf(buf, sizeof buf,
+                          "sampling on the device, %s: %zu tokens, same as the whole-row path: %s "
+                          "(first difference at %zu); %lld of them sampled on the device; "
+                          "logits() after it the same: %s",
+                          what.c_str(), on.tokens.size(), same ? "yes" : "NO", first_diff,
+                          static_cast<long long>(dev), logits_same ? "yes" : "NO");
+            check(same && path_ok && logits_same, buf);
+        }
+    }
+    return failures;
+}
+
+} // namespace rwb::cuda_test
