@@ -5,7 +5,7 @@
 // - select_argmax: the same id as sampling::argmax.
 // - select_top_k: the same ids and bit-identical logits, in the same order, as
 //   sampling::select_top_k (k up to 1024, also k > n).
-// - select_nucleus: the same row maximum (bitwise), a total within 1e-12 relative of the CPU's
+// - select_nucleus: the same row maximum, a total within 1e-12 relative of the CPU's
 //   e sum (only the summation order differs), a candidate set holding every token that
 //   softmax_prefiltered keeps (or "more than the capacity" exactly when more than the capacity
 //   could survive), and sampling::finish_prefiltered over it, given the CPU's total, equal to
@@ -183,10 +183,22 @@ bool nucleus_cases(Rng& rng) {
                 }
                 double total = 0.0;
                 for (float v : row) total += smp::fast_exp_nonpositive(v * inv_t - max_logit);
+                // The device keeps from 1e-4 below the CPU's threshold (its total differs in the
+                // last bits); so many tokens may pass that it must say "more than the capacity".
+                const double threshold =
+                    std::max(p.top_p < 1.0f ? (1.0 - p.top_p) / double(n) * total : 0.0,
+                             p.min_p > 0.0f ? double(p.min_p) : 0.0);
+                const float loose_from = float(threshold * (1.0 - 1e-4));
+                size_t loose = 0;
+                for (float v : row)
+                    loose += !std::isnan(v) &&
+                             smp::fast_exp_nonpositive(v * inv_t - max_logit) >= loose_from;
                 const bool overflow = h.count > kCapacity;
-                if (overflow) { // allowed only when the CPU keeps nearly that many
-                    g.add(want.size() * 2 > size_t(kCapacity) ? 0.0 : 1.0,
-                          where + " overflow with " + std::to_string(want.size()) + " kept");
+                if (overflow || loose > size_t(kCapacity)) { // allowed only near the capacity
+                    g.add(overflow && loose * 10 > size_t(kCapacity) * 9 ? 0.0 : 1.0,
+                          where +
+                              (overflow ? " says more than the capacity" : " did not overflow") +
+                              " with " + std::to_string(loose) + " tokens above its threshold");
                     continue;
                 }
                 gz.add(std::fabs(h.total - total) / total, where);
@@ -196,7 +208,8 @@ bool nucleus_cases(Rng& rng) {
                 std::vector<Sampler::Candidate> finished;
                 smp::finish_prefiltered(superset, h.max_logit, total, size_t(n), p.top_p, p.min_p,
                                         finished);
-                bool ok = same_bits(h.max_logit, max_logit) && finished.size() == want.size();
+                // The maximum: equal (a -0 maximum may come back as +0, which changes nothing).
+                bool ok = h.max_logit == max_logit && finished.size() == want.size();
                 for (size_t i = 0; ok && i < want.size(); ++i)
                     ok = finished[i].id == want[i].id &&
                          same_bits(finished[i].logit, want[i].logit) &&
