@@ -90,8 +90,18 @@ TokenId Sampler::finish() {
 std::optional<Sampler::Reduction> Sampler::reduction() const {
     const bool penalise = params_.repetition_penalty != 1.0f || params_.presence_penalty != 0.0f ||
                           params_.frequency_penalty != 0.0f;
-    if (penalise && !history_.empty()) return std::nullopt;
+    const bool every_token = params_.temperature > 0.0f &&
+                             !(params_.top_k > 0 && params_.top_k < n_vocab_) &&
+                             params_.top_p >= 1.0f && params_.min_p <= 0.0f;
+    if (every_token) return std::nullopt;
     Reduction r;
+    if (penalise && !history_.empty()) {
+        sampling::window_counts(history_, static_cast<size_t>(n_vocab_), r.penalty_ids,
+                                r.penalty_counts);
+        r.repetition = params_.repetition_penalty;
+        r.presence = params_.presence_penalty;
+        r.frequency = params_.frequency_penalty;
+    }
     if (params_.temperature <= 0.0f) return r; // Argmax
     r.temperature = params_.temperature;
     if (params_.top_k > 0 && params_.top_k < n_vocab_) {
@@ -99,7 +109,6 @@ std::optional<Sampler::Reduction> Sampler::reduction() const {
         r.top_k = params_.top_k;
         return r;
     }
-    if (params_.top_p >= 1.0f && params_.min_p <= 0.0f) return std::nullopt; // every token
     r.kind = Reduction::Kind::Nucleus;
     r.top_p = params_.top_p;
     r.min_p = params_.min_p;

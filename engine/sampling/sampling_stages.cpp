@@ -26,21 +26,34 @@ void renormalise(std::vector<Candidate>& cands) {
 
 } // namespace
 
-void apply_penalties(std::span<float> logits, std::span<const TokenId> window, float repetition,
-                     float presence, float frequency) {
-    if (window.empty()) return;
-    std::vector<TokenId> ids(window.begin(), window.end());
+void window_counts(std::span<const TokenId> window, size_t n_vocab, std::vector<TokenId>& ids,
+                   std::vector<float>& counts) {
+    ids.assign(window.begin(), window.end());
+    counts.clear();
     std::sort(ids.begin(), ids.end());
+    size_t kept = 0;
     for (size_t i = 0; i < ids.size();) {
         size_t j = i;
         while (j < ids.size() && ids[j] == ids[i]) ++j;
         const TokenId id = ids[i];
         const auto count = static_cast<float>(j - i);
         i = j;
-        if (id < 0 || static_cast<size_t>(id) >= logits.size()) continue;
-        float& l = logits[static_cast<size_t>(id)];
-        if (repetition != 1.0f) l = l > 0.0f ? l / repetition : l * repetition;
-        l -= frequency * count + presence;
+        if (id < 0 || static_cast<size_t>(id) >= n_vocab) continue;
+        ids[kept++] = id;
+        counts.push_back(count);
+    }
+    ids.resize(kept);
+}
+
+void apply_penalties(std::span<float> logits, std::span<const TokenId> window, float repetition,
+                     float presence, float frequency) {
+    if (window.empty()) return;
+    std::vector<TokenId> ids;
+    std::vector<float> counts;
+    window_counts(window, logits.size(), ids, counts);
+    for (size_t i = 0; i < ids.size(); ++i) {
+        float& l = logits[static_cast<size_t>(ids[i])];
+        l = penalised(l, counts[i], repetition, presence, frequency);
     }
 }
 

@@ -26,6 +26,15 @@ inline bool better(const Candidate& a, const Candidate& b) {
 // logit -= frequency * count + presence.
 void apply_penalties(std::span<float> logits, std::span<const TokenId> window, float repetition,
                      float presence, float frequency);
+// The distinct ids of `window` within [0, n_vocab), ascending, and how often each occurs.
+void window_counts(std::span<const TokenId> window, size_t n_vocab, std::vector<TokenId>& ids,
+                   std::vector<float>& counts);
+// One penalised logit (what apply_penalties does to a token seen `count` times). The CUDA
+// kernel (sample_select.cu) repeats these float operations one by one.
+inline float penalised(float l, float count, float repetition, float presence, float frequency) {
+    if (repetition != 1.0f) l = l > 0.0f ? l / repetition : l * repetition;
+    return l - (frequency * count + presence);
+}
 
 // Index of the best logit (lowest id on ties); NaN never wins. -1 for an empty row.
 TokenId argmax(std::span<const float> logits);

@@ -29,8 +29,12 @@ struct SampleBuffers {
     rwb::cuda::SelectHeader* header = nullptr;
     rwb::cuda::SelectCandidate* cands = nullptr;
     rwb::cuda::SelectWork* work = nullptr;
-    void* host = nullptr; // pinned: header + RWB_CUDA_SELECT_CAPACITY candidates
-    bool ready = false;   // logits holds the last evaluation's row
+    float* penalised = nullptr;     // the row after penalties
+    int32_t* penalty_ids = nullptr; // RWB_CUDA_SELECT_MAX_PENALTY_IDS, then as many counts
+    void* host = nullptr; // pinned: header + RWB_CUDA_SELECT_CAPACITY candidates, then the
+                          // penalty ids and counts to upload
+    uint8_t* host_upload = nullptr; // in host: the penalty ids and counts
+    bool ready = false;             // logits holds the last evaluation's row
 };
 
 struct rwb_cuda_session {
@@ -109,9 +113,11 @@ bool ensure_sample_buffers(rwb_cuda_session& session, std::string& err) {
     const uint64_t out =
         round_up(sizeof(rwb::cuda::SelectHeader) +
                  uint64_t(RWB_CUDA_SELECT_CAPACITY) * sizeof(rwb::cuda::SelectCandidate));
-    const uint64_t bytes = row + out + round_up(sizeof(rwb::cuda::SelectWork));
+    const uint64_t work = round_up(sizeof(rwb::cuda::SelectWork));
+    const uint64_t penalties = uint64_t(RWB_CUDA_SELECT_MAX_PENALTY_IDS) * 8;
+    const uint64_t bytes = row + out + work + row + penalties;
     void* host = nullptr;
-    if (cudaMallocHost(&host, out) != cudaSuccess) {
+    if (cudaMallocHost(&host, out + penalties) != cudaSuccess) {
         cudaGetLastError();
         err = "cannot allocate pinned host memory for sampling on the device";
         return false;
@@ -129,6 +135,9 @@ bool ensure_sample_buffers(rwb_cuda_session& session, std::string& err) {
     b.header = reinterpret_cast<rwb::cuda::SelectHeader*>(base + row);
     b.cands = reinterpret_cast<rwb::cuda::SelectCandidate*>(b.header + 1);
     b.work = reinterpret_cast<rwb::cuda::SelectWork*>(base + row + out);
+    b.penalised = reinterpret_cast<float*>(base + row + out + work);
+    b.penalty_ids = reinterpret_cast<int32_t*>(base + row + out + work + row);
+    b.host_upload = static_cast<uint8_t*>(host) + out;
     return true;
 }
 
@@ -329,34 +338,64 @@ int rwb_cuda_session_select(rwb_cuda_session* session, const rwb_cuda_select_req
     auto* host_head = static_cast<SelectHeader*>(b.host);
     auto* host_cands = reinterpret_cast<SelectCandidate*>(host_head + 1);
     std::string e;
+    // Checked before anything is queued (the pinned buffers are reused by the next call).
+    const bool known = r.kind == RWB_CUDA_SELECT_ARGMAX || r.kind == RWB_CUDA_SELECT_TOP_K ||
+                       r.kind == RWB_CUDA_SELECT_NUCLEUS;
+    const int k_out = int(std::min<int64_t>(r.top_k, V));
+    if (!known || capacity < 1 ||
+        (r.kind == RWB_CUDA_SELECT_TOP_K &&
+         (r.top_k <= 0 || r.top_k > RWB_CUDA_SELECT_MAX_TOP_K || capacity < k_out))) {
+        put(err, err_size,
+            "selection " + std::to_string(r.kind) + " (top-k " + std::to_string(r.top_k) +
+                ", room for " + std::to_string(capacity) + ") cannot be made on the device");
+        return 1;
+    }
+    // Penalties: ids and counts through the pinned buffer, applied to a copy of the row.
+    const float* row = b.logits;
+    if (r.penalty_count > 0) {
+        if (r.penalty_count > RWB_CUDA_SELECT_MAX_PENALTY_IDS) {
+            put(err, err_size, "too many penalised tokens for the device");
+            return 1;
+        }
+        for (int i = 0; i < r.penalty_count; ++i)
+            if (r.penalty_ids[i] < 0 || r.penalty_ids[i] >= V) {
+                put(err, err_size, "penalised token outside the vocabulary");
+                return 1;
+            }
+        const size_t n_bytes = size_t(r.penalty_count) * 4;
+        std::memcpy(b.host_upload, r.penalty_ids, n_bytes);
+        std::memcpy(b.host_upload + n_bytes, r.penalty_counts, n_bytes);
+        if (cudaMemcpyAsync(b.penalty_ids, b.host_upload, 2 * n_bytes, cudaMemcpyHostToDevice,
+                            m.stream) != cudaSuccess) {
+            put(err, err_size,
+                std::string("sampling on the device: ") + cudaGetErrorString(cudaGetLastError()));
+            return 1;
+        }
+        apply_penalties(b.logits, b.penalised, V, b.penalty_ids,
+                        reinterpret_cast<const float*>(b.penalty_ids + r.penalty_count),
+                        r.penalty_count, r.repetition, r.presence, r.frequency, m.stream);
+        row = b.penalised;
+    }
     int n_out = 0;
     switch (r.kind) {
     case RWB_CUDA_SELECT_ARGMAX:
-        if (capacity < 1) {
-            e = "no room for the argmax";
-            break;
-        }
-        select_argmax(b.logits, V, b.header, m.stream);
+        select_argmax(row, V, b.header, m.stream);
         if (!copy_back(b.header, b.host, head, m.stream, e)) break;
         out[0] = {argmax_from_key(host_head->best_key), 0.0f};
         n_out = 1;
         break;
     case RWB_CUDA_SELECT_TOP_K: {
-        const int k = int(std::min<int64_t>(r.top_k, V));
-        if (r.top_k <= 0 || r.top_k > RWB_CUDA_SELECT_MAX_TOP_K || capacity < k) {
-            e = "top-k of " + std::to_string(r.top_k) + " cannot be selected on the device";
-            break;
-        }
-        select_top_k(b.logits, V, r.inv_temperature, r.top_k, b.header, b.cands, m.stream);
-        if (!copy_back(b.header, b.host, head + size_t(k) * sizeof(SelectCandidate), m.stream, e))
+        select_top_k(row, V, r.inv_temperature, r.top_k, b.header, b.cands, m.stream);
+        if (!copy_back(b.header, b.host, head + size_t(k_out) * sizeof(SelectCandidate), m.stream,
+                       e))
             break;
         n_out = host_head->count;
         break;
     }
     case RWB_CUDA_SELECT_NUCLEUS: {
         const int cap = std::min(capacity, RWB_CUDA_SELECT_CAPACITY);
-        select_nucleus(b.logits, V, r.inv_temperature, r.top_p, r.min_p, cap, b.header, b.cands,
-                       b.work, m.stream);
+        select_nucleus(row, V, r.inv_temperature, r.top_p, r.min_p, cap, b.header, b.cands, b.work,
+                       m.stream);
         const int first = std::min(cap, kFirstCopyCandidates);
         if (!copy_back(b.header, b.host, head + size_t(first) * sizeof(SelectCandidate), m.stream,
                        e))
@@ -373,8 +412,6 @@ int rwb_cuda_session_select(rwb_cuda_session* session, const rwb_cuda_select_req
         if (max_logit) *max_logit = host_head->max_logit;
         break;
     }
-    default:
-        e = "unknown selection " + std::to_string(r.kind);
     }
     if (!e.empty()) {
         put(err, err_size, e);

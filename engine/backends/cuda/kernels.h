@@ -125,6 +125,11 @@ struct SelectWork {
 inline int32_t argmax_from_key(unsigned long long key) {
     return key == 0 ? 0 : int32_t(0xffffffffu - unsigned(key & 0xffffffffu));
 }
+// work = row with sampling::apply_penalties applied: ids (distinct, in [0, n)) and counts as
+// sampling::window_counts gives them, m of each, in device memory.
+void apply_penalties(const float* row, float* work, int64_t n, const int32_t* ids,
+                     const float* counts, int m, float repetition, float presence, float frequency,
+                     cudaStream_t s);
 // sampling::argmax of row[0..n) into out->best_key.
 void select_argmax(const float* row, int64_t n, SelectHeader* out, cudaStream_t s);
 // sampling::select_top_k's candidates (min(k, n) of them, best first, logit = row / temperature

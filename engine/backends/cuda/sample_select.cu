@@ -6,7 +6,9 @@
 //   logit / temperature, NaN as -inf), from one block's radix select and bitonic sort;
 // - select_nucleus gives softmax_prefiltered's row maximum, its e sum (same float exponentials,
 //   summed in double in another order) and a superset of the tokens it keeps, which
-//   sampling::finish_prefiltered turns into its exact result.
+//   sampling::finish_prefiltered turns into its exact result;
+// - apply_penalties is sampling::apply_penalties on a copy of the row (the window's distinct ids
+//   and counts come from sampling::window_counts on the host).
 // Float arithmetic that the CPU does in separate roundings is written with __fmul_rn/__fadd_rn
 // so that nvcc does not contract it into FMAs (which would change the last bits).
 #include "kernels.h"
@@ -271,7 +273,28 @@ __global__ void __launch_bounds__(kNucleusThreads)
     }
 }
 
+// ---- penalties: one thread per distinct window id, sampling::penalised operation for operation.
+__global__ void penalty_kernel(const float* row, float* work, const int32_t* ids,
+                               const float* counts, int m, float repetition, float presence,
+                               float frequency) {
+    const int j = int(blockIdx.x * blockDim.x + threadIdx.x);
+    if (j >= m) return;
+    const int32_t id = ids[j];
+    float l = row[id];
+    if (repetition != 1.0f) l = l > 0.0f ? __fdiv_rn(l, repetition) : __fmul_rn(l, repetition);
+    work[id] = __fsub_rn(l, __fadd_rn(__fmul_rn(frequency, counts[j]), presence));
+}
+
 } // namespace
+
+void apply_penalties(const float* row, float* work, int64_t n, const int32_t* ids,
+                     const float* counts, int m, float repetition, float presence, float frequency,
+                     cudaStream_t s) {
+    cudaMemcpyAsync(work, row, size_t(n) * sizeof(float), cudaMemcpyDeviceToDevice, s);
+    if (m > 0)
+        penalty_kernel<<<(m + 255) / 256, 256, 0, s>>>(row, work, ids, counts, m, repetition,
+                                                       presence, frequency);
+}
 
 void select_argmax(const float* row, int64_t n, SelectHeader* out, cudaStream_t s) {
     cudaMemsetAsync(out, 0, sizeof(SelectHeader), s);

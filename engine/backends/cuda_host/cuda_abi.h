@@ -111,12 +111,20 @@ int rwb_cuda_batch_decode(rwb_cuda_session* const* sessions, int count, const fl
 #define RWB_CUDA_SELECT_MAX_TOP_K 1024
 #define RWB_CUDA_SELECT_CAPACITY 4096 /* most nucleus candidates one selection returns */
 
+#define RWB_CUDA_SELECT_MAX_PENALTY_IDS 4096
+
 typedef struct {
     int kind;
     int top_k;
     float inv_temperature; /* 1.0f / temperature, as the CPU sampler computes it */
     float top_p;
     float min_p;
+    /* Penalties applied to (a copy of) the row first: penalty_count distinct ids in [0, n_vocab)
+     * (at most RWB_CUDA_SELECT_MAX_PENALTY_IDS) with their counts in the window; 0: none. */
+    int penalty_count;
+    const int32_t* penalty_ids;
+    const float* penalty_counts;
+    float repetition, presence, frequency;
 } rwb_cuda_select_request;
 
 typedef struct {

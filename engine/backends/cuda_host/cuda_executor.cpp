@@ -112,6 +112,13 @@ Status CudaExecutor::select(const Sampler::Reduction& how, Sampler::Reduced& out
     r.inv_temperature = 1.0f / how.temperature; // as the CPU stages compute it
     r.top_p = how.top_p;
     r.min_p = how.min_p;
+    if (how.penalty_ids.size() > RWB_CUDA_SELECT_MAX_PENALTY_IDS) return Status::ok(); // whole row
+    r.penalty_count = int(how.penalty_ids.size());
+    r.penalty_ids = how.penalty_ids.data();
+    r.penalty_counts = how.penalty_counts.data();
+    r.repetition = how.repetition;
+    r.presence = how.presence;
+    r.frequency = how.frequency;
     selected_.resize(RWB_CUDA_SELECT_CAPACITY);
     int count = 0;
     double total = 0.0;

@@ -81,8 +81,14 @@ public:
         float temperature = 1.0f;         // TopK, Nucleus: logits are divided by it
         int32_t top_k = 0;                // TopK: the k best (0 < k < n_vocab)
         float top_p = 1.0f, min_p = 0.0f; // Nucleus: softmax_prefiltered's parameters
+        // Penalties, applied to the row before the reduction (none when penalty_ids is empty):
+        // the distinct ids of the window within the vocabulary, ascending, with their counts;
+        // logit -> (repetition: positive / r, else * r), then - (frequency * count + presence).
+        std::vector<TokenId> penalty_ids;
+        std::vector<float> penalty_counts;
+        float repetition = 1.0f, presence = 0.0f, frequency = 0.0f;
     };
-    // The reduced row:
+    // The reduced row (after the Reduction's penalties):
     // - Argmax: argmax, the best token (lowest id on ties, NaN never wins).
     // - TopK: candidates, the k best of logits / temperature (NaN as -inf), best first by logit
     //   then lower id; p unused.
@@ -95,8 +101,8 @@ public:
         float max_logit = 0.0f;
         double total = 0.0;
     };
-    // What the next sample needs, or nullopt when it needs the whole row (penalties with a
-    // history, or top-p 1 and min-p 0, where every token stays).
+    // What the next sample needs, or nullopt when it needs the whole row (top-p 1 and min-p 0,
+    // where every token stays).
     std::optional<Reduction> reduction() const;
     // The same token, last_candidates() and random draws as sample() on the row `r` was reduced
     // from per reduction(): exactly, for the nucleus given the same max_logit and total. -1 when

@@ -2,9 +2,9 @@
 // (the default with every layer there) against the same generation with
 // RWB_CUDA_DEVICE_SAMPLING=0 (the whole row downloaded, the CPU sampler over it). The logits are
 // the same either way (the same kernels), so with the same seed every token must be the same,
-// for greedy, top-k, the R1 default and min-p; the device path must really have been taken
-// (GenerationStats::device_sampled_tokens) where it applies, and not at all where it cannot be
-// (top-k above 1024, penalties) or is switched off. After a device-sampled generation,
+// for greedy, top-k, the R1 default, min-p and penalties; the device path must really have been
+// taken (GenerationStats::device_sampled_tokens) where it applies (penalties included), and not at
+// all where it cannot be (top-k above 1024) or is switched off. After a device-sampled generation,
 // Session::logits() downloads the row: it must equal the switched-off session's.
 #include "cuda_backend_sampling.h"
 
@@ -101,15 +101,20 @@ int device_sampling_cases(const std::string& model_path, const std::vector<Token
     const int64_t n_vocab = (*m)->info().n_vocab;
     // A vocabulary within the device's nucleus capacity never needs the whole row.
     const bool small_vocab = n_vocab <= 4096;
-    SamplerParams penalty = r1; // penalties: the whole row once a token is accepted
+    SamplerParams penalty = r1_sharp; // penalties: applied on the device
     penalty.repetition_penalty = 1.3f;
+    penalty.presence_penalty = 0.2f;
+    penalty.frequency_penalty = 0.1f;
+    SamplerParams greedy_penalty = SamplerParams::greedy();
+    greedy_penalty.repetition_penalty = 1.5f;
     const Case cases[] = {{"greedy", SamplerParams::greedy(), true},
                           {"top-k 40", top_k, true},
                           {"R1 default (T 0.6, top-p 0.95)", r1, small_vocab},
                           {"R1 default at T 0.01", r1_sharp, true},
                           {"min-p 0.05", min_p, true},
-                          {"top-k 2000 (whole row)", big_k, false},
-                          {"repetition penalty (whole row)", penalty, false}};
+                          {"top-k 1500 (whole row)", big_k, false},
+                          {"penalties, T 0.01", penalty, true},
+                          {"greedy, repetition penalty", greedy_penalty, true}};
     constexpr int kTokens = 48;
     for (const Case& c : cases) {
         for (uint64_t seed : {uint64_t(1), uint64_t(20261129)}) {

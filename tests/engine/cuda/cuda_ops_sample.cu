@@ -1,7 +1,9 @@
 // Sampling group: the device reductions of sample_select.cu against the CPU sampler's stages
 // (engine/sampling/sampling_stages.h) on fresh random rows of 1 .. 152k tokens, with ties
 // (values on a coarse grid), NaN, -inf and rows with nothing finite.
-// What must hold (each a count of mismatching cases, bound 0):
+// What must hold (each a count of mismatching cases or values, bound 0):
+// - apply_penalties: bit for bit sampling::apply_penalties (window with repeats and ids outside
+//   the vocabulary, repetition above and below 1, presence and frequency of either sign).
 // - select_argmax: the same id as sampling::argmax.
 // - select_top_k: the same ids and bit-identical logits, in the same order, as
 //   sampling::select_top_k (k up to 1024, also k > n).
@@ -220,10 +222,53 @@ bool nucleus_cases(Rng& rng) {
     return g.report() & gz.report();
 }
 
+bool penalty_cases(Rng& rng) {
+    Group g("apply_penalties (mismatching values)", 0.0);
+    for (int64_t n : sizes(rng))
+        for (int trial = 0; trial < 4; ++trial) {
+            std::string what;
+            const std::vector<float> row = make_row(rng, n, trial % 3, what);
+            // A window with repeats (drawn from a small pool) and ids outside the vocabulary.
+            std::vector<rwb::TokenId> pool(size_t(pick(rng, 1, 40)));
+            for (auto& id : pool) id = pick(rng, 0, int(n - 1));
+            std::vector<rwb::TokenId> window(size_t(pick(rng, 1, 200)));
+            for (auto& id : window) id = pool[size_t(pick(rng, 0, int(pool.size() - 1)))];
+            window.push_back(-1);
+            window.push_back(rwb::TokenId(n + 3));
+            const float reps[] = {1.0f, 1.3f, 0.7f, uniform(rng, 1, 0.5f, 2.0f)[0]};
+            const float repetition = reps[trial];
+            const float presence = trial == 0 ? 0.0f : uniform(rng, 1, -1.0f, 1.0f)[0];
+            const float frequency = trial == 1 ? 0.0f : uniform(rng, 1, -0.5f, 0.5f)[0];
+            std::vector<rwb::TokenId> ids;
+            std::vector<float> counts;
+            smp::window_counts(window, size_t(n), ids, counts);
+            DevBuf<float> d(row.size()), work(row.size()), dc(counts.size());
+            DevBuf<int32_t> di(ids.size());
+            d.upload(row);
+            di.upload(std::vector<int32_t>(ids.begin(), ids.end()));
+            dc.upload(counts);
+            cu::apply_penalties(d.p, work.p, n, di.p, dc.p, int(ids.size()), repetition, presence,
+                                frequency, nullptr);
+            sync("apply_penalties");
+            const std::vector<float> got = work.download();
+            std::vector<float> want = row;
+            smp::apply_penalties(want, window, repetition, presence, frequency);
+            int64_t bad = 0;
+            for (size_t i = 0; i < want.size(); ++i)
+                bad += !(same_bits(got[i], want[i]) || (std::isnan(got[i]) && std::isnan(want[i])));
+            g.add(double(bad),
+                  label(n, what,
+                        std::to_string(ids.size()) + " ids, r " + std::to_string(repetition) +
+                            " p " + std::to_string(presence) + " f " + std::to_string(frequency)));
+        }
+    return g.report();
+}
+
 } // namespace
 
 bool run_sample(Rng& rng) {
-    bool ok = argmax_cases(rng);
+    bool ok = penalty_cases(rng);
+    ok &= argmax_cases(rng);
     ok &= top_k_cases(rng);
     ok &= nucleus_cases(rng);
     return ok;

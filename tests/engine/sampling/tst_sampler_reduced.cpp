@@ -4,6 +4,8 @@
 // kernels must (argmax; the k best; the row maximum, the e sum and a superset of the prefiltered
 // tokens, shuffled and padded with tokens that must be dropped again): every step must give the
 // same token and the same last_candidates() bit for bit, so the random streams stay in step.
+// With penalties the reduction carries the window's distinct ids and counts, applied here by the
+// textbook formula before reducing.
 // Rows: 1 .. 152k tokens, smooth, spiky, with ties (a coarse grid of values), NaN and -inf.
 #include "rwb/sampling.h"
 #include "sampling/fast_exp.h"
@@ -39,8 +41,13 @@ std::vector<float> random_row(std::mt19937& rng, int32_t n, int kind) {
 }
 
 // The reduction of `row` as a backend gives it, per `how`.
-Sampler::Reduced reduce(const std::vector<float>& row, const Sampler::Reduction& how,
-                        std::mt19937& rng) {
+Sampler::Reduced reduce(std::vector<float> row, const Sampler::Reduction& how, std::mt19937& rng) {
+    // Penalties by the textbook formula (CTRL repetition, then OpenAI presence / frequency).
+    for (size_t i = 0; i < how.penalty_ids.size(); ++i) {
+        float& l = row[size_t(how.penalty_ids[i])];
+        if (how.repetition != 1.0f) l = l > 0.0f ? l / how.repetition : l * how.repetition;
+        l -= how.frequency * how.penalty_counts[i] + how.presence;
+    }
     Sampler::Reduced r;
     switch (how.kind) {
     case Sampler::Reduction::Kind::Argmax:
@@ -93,26 +100,47 @@ private slots:
         QTest::addColumn<float>("topP");
         QTest::addColumn<float>("minP");
         QTest::addColumn<int>("kind");
+        QTest::addColumn<float>("repetition");
+        QTest::addColumn<float>("presence");
+        QTest::addColumn<float>("frequency");
         QTest::newRow("greedy") << 0.0f << 0 << 1.0f << 0.0f
-                                << int(Sampler::Reduction::Kind::Argmax);
+                                << int(Sampler::Reduction::Kind::Argmax) << 1.0f << 0.0f << 0.0f;
         QTest::newRow("greedy top-k set")
-            << 0.0f << 40 << 0.9f << 0.0f << int(Sampler::Reduction::Kind::Argmax);
-        QTest::newRow("top-k 1") << 0.8f << 1 << 1.0f << 0.0f
-                                 << int(Sampler::Reduction::Kind::TopK);
+            << 0.0f << 40 << 0.9f << 0.0f << int(Sampler::Reduction::Kind::Argmax) << 1.0f << 0.0f
+            << 0.0f;
+        QTest::newRow("top-k 1") << 0.8f << 1 << 1.0f << 0.0f << int(Sampler::Reduction::Kind::TopK)
+                                 << 1.0f << 0.0f << 0.0f;
         QTest::newRow("top-k 40") << 0.7f << 40 << 1.0f << 0.0f
-                                  << int(Sampler::Reduction::Kind::TopK);
+                                  << int(Sampler::Reduction::Kind::TopK) << 1.0f << 0.0f << 0.0f;
         QTest::newRow("top-k 1000 top-p")
-            << 1.3f << 1000 << 0.9f << 0.02f << int(Sampler::Reduction::Kind::TopK);
+            << 1.3f << 1000 << 0.9f << 0.02f << int(Sampler::Reduction::Kind::TopK) << 1.0f << 0.0f
+            << 0.0f;
         QTest::newRow("r1 default")
-            << 0.6f << 0 << 0.95f << 0.0f << int(Sampler::Reduction::Kind::Nucleus);
+            << 0.6f << 0 << 0.95f << 0.0f << int(Sampler::Reduction::Kind::Nucleus) << 1.0f << 0.0f
+            << 0.0f;
         QTest::newRow("nucleus 0.5")
-            << 1.0f << 0 << 0.5f << 0.0f << int(Sampler::Reduction::Kind::Nucleus);
+            << 1.0f << 0 << 0.5f << 0.0f << int(Sampler::Reduction::Kind::Nucleus) << 1.0f << 0.0f
+            << 0.0f;
         QTest::newRow("min-p only")
-            << 1.0f << 0 << 1.0f << 0.05f << int(Sampler::Reduction::Kind::Nucleus);
+            << 1.0f << 0 << 1.0f << 0.05f << int(Sampler::Reduction::Kind::Nucleus) << 1.0f << 0.0f
+            << 0.0f;
         QTest::newRow("top-p and min-p")
-            << 0.4f << 0 << 0.9f << 0.1f << int(Sampler::Reduction::Kind::Nucleus);
+            << 0.4f << 0 << 0.9f << 0.1f << int(Sampler::Reduction::Kind::Nucleus) << 1.0f << 0.0f
+            << 0.0f;
         QTest::newRow("top-p 0") << 1.0f << 0 << 0.0f << 0.0f
-                                 << int(Sampler::Reduction::Kind::Nucleus);
+                                 << int(Sampler::Reduction::Kind::Nucleus) << 1.0f << 0.0f << 0.0f;
+        QTest::newRow("greedy, repetition")
+            << 0.0f << 0 << 1.0f << 0.0f << int(Sampler::Reduction::Kind::Argmax) << 1.5f << 0.0f
+            << 0.0f;
+        QTest::newRow("top-k, all penalties")
+            << 0.9f << 20 << 1.0f << 0.0f << int(Sampler::Reduction::Kind::TopK) << 1.2f << 0.4f
+            << 0.3f;
+        QTest::newRow("r1 default, presence and frequency")
+            << 0.6f << 0 << 0.95f << 0.0f << int(Sampler::Reduction::Kind::Nucleus) << 1.0f << 0.7f
+            << 0.25f;
+        QTest::newRow("min-p, repetition below 1")
+            << 1.0f << 0 << 1.0f << 0.05f << int(Sampler::Reduction::Kind::Nucleus) << 0.8f << 0.0f
+            << 0.0f;
     }
     void reducedMatchesFullRow() {
         QFETCH(float, temperature);
@@ -120,6 +148,9 @@ private slots:
         QFETCH(float, topP);
         QFETCH(float, minP);
         QFETCH(int, kind);
+        QFETCH(float, repetition);
+        QFETCH(float, presence);
+        QFETCH(float, frequency);
         std::mt19937 rng(20261129u + unsigned(topK));
         for (const int32_t n : {1, 2, 17, 1000, 50'000, 151'936}) {
             SamplerParams p;
@@ -128,6 +159,10 @@ private slots:
             p.top_p = topP;
             p.min_p = minP;
             p.seed = rng();
+            p.repetition_penalty = repetition;
+            p.presence_penalty = presence;
+            p.frequency_penalty = frequency;
+            p.penalty_last_n = 16; // the window fills and turns over within the steps
             auto full = Sampler::create(p, n);
             auto reduced = Sampler::create(p, n);
             QVERIFY(full && reduced);
@@ -165,17 +200,23 @@ private slots:
         }
     }
 
-    // What needs the whole row: penalties once there is a history; top-p 1 with min-p 0 (every
-    // token stays). A reduction that cannot be one is refused with -1, and the random stream is
-    // left alone, so the caller's fallback to sample() gives the same tokens.
+    // Penalties travel with the reduction as the window's distinct ids and counts; top-p 1 with
+    // min-p 0 (every token stays) needs the whole row. A reduction that cannot be one is refused
+    // with -1, and the random stream is left alone, so the caller's fallback to sample() gives the
+    // same tokens.
     void wholeRowCases() {
         SamplerParams p;
         p.repetition_penalty = 1.2f;
         auto s = Sampler::create(p, 100);
         QVERIFY(s);
         QVERIFY(s->reduction().has_value()); // no history yet
-        s->accept(3);
-        QVERIFY(!s->reduction().has_value());
+        QVERIFY(s->reduction()->penalty_ids.empty());
+        for (TokenId id : {3, 99, 3, 250, -1, 7, 3}) s->accept(id); // 250, -1: not in the vocab
+        const auto how = s->reduction();
+        QVERIFY(how.has_value());
+        QCOMPARE(how->penalty_ids, (std::vector<TokenId>{3, 7, 99}));
+        QCOMPARE(how->penalty_counts, (std::vector<float>{3.0f, 1.0f, 1.0f}));
+        QCOMPARE(how->repetition, 1.2f);
 
         SamplerParams all;
         all.top_p = 1.0f;
