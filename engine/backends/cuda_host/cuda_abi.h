@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-#define RWB_CUDA_ABI_VERSION 3
+#define RWB_CUDA_ABI_VERSION 4
 
 /* A 2-D weight in its file type (ggml type id), `rows` rows of `cols` elements, row_bytes apart,
  * in host memory (the mapped file). */
