@@ -7,11 +7,12 @@
 // - select_argmax: the same id as sampling::argmax.
 // - select_top_k: the same ids and bit-identical logits, in the same order, as
 //   sampling::select_top_k (k up to 1024, also k > n).
-// - select_nucleus: the same row maximum, a total within 1e-12 relative of the CPU's
-//   e sum (only the summation order differs), a candidate set holding every token that
-//   softmax_prefiltered keeps (or "more than the capacity" exactly when more than the capacity
-//   could survive), and sampling::finish_prefiltered over it, given the CPU's total, equal to
-//   softmax_prefiltered (ids, logits and p bitwise).
+// - select_nucleus: the same row maximum, a total within 1e-10 relative of the CPU's e sum (the
+//   same float exponentials, summed in double in another order: ~1e-14 typical, while one ulp of
+//   difference in the exponentials would show as ~1e-7), a candidate set holding every token that
+//   softmax_prefiltered keeps (or "more than the capacity" when that many pass the device's
+//   slightly lower threshold), and sampling::finish_prefiltered over it, given the CPU's total,
+//   equal to softmax_prefiltered (ids, logits and p bitwise).
 #include "cuda_ops_common.h"
 
 #include "backends/cuda/kernels.h"
@@ -145,7 +146,7 @@ bool top_k_cases(Rng& rng) {
 
 bool nucleus_cases(Rng& rng) {
     Group g("select_nucleus (mismatching cases)", 0.0);
-    Group gz("select_nucleus total (rel. error)", 1e-12);
+    Group gz("select_nucleus total (rel. error)", 1e-10);
     DevBuf<cu::SelectHeader> head(1);
     DevBuf<cu::SelectCandidate> cands(kCapacity);
     DevBuf<cu::SelectWork> work(1);
