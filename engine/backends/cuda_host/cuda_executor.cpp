@@ -75,7 +75,7 @@ Status CudaExecutor::eval(const TokenId* tokens, int64_t n, int64_t pos0, float*
 
 bool CudaExecutor::device_sampling() const {
     const char* env = std::getenv("RWB_CUDA_DEVICE_SAMPLING");
-    return gpu_->all_layers() && !(env && std::strcmp(env, "0") == 0);
+    return gpu_->all_layers() && !no_room_to_sample_ && !(env && std::strcmp(env, "0") == 0);
 }
 
 Status CudaExecutor::eval_keep(const TokenId* tokens, int64_t n, int64_t pos0, float* logits,
@@ -87,8 +87,15 @@ Status CudaExecutor::eval_keep(const TokenId* tokens, int64_t n, int64_t pos0, f
     RWB_RETURN_IF_ERROR(embed(tokens, n, x_.data()));
     char err[512] = {0};
     if (gpu_->module().session_eval(session_, x_.data(), n, pos0, nullptr,
-                                    RWB_CUDA_OUT_LOGITS_DEVICE, err, int(sizeof err)))
+                                    RWB_CUDA_OUT_LOGITS_DEVICE, err, int(sizeof err))) {
+        // No memory for the sampling buffers (taken at the first such step, before anything
+        // runs): this session samples on the CPU from now on rather than failing.
+        if (std::strstr(err, "sampling on the device")) {
+            no_room_to_sample_ = true;
+            return eval(tokens, n, pos0, logits, false, cancel);
+        }
         return gpu_error(err);
+    }
     *on_device = true;
     return Status::ok();
 }

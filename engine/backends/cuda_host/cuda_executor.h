@@ -49,6 +49,7 @@ private:
     int64_t max_batch_;
     std::vector<float> x_;                     // [max_batch][n_embd] embeddings / hidden state
     std::vector<rwb_cuda_candidate> selected_; // select()'s result, RWB_CUDA_SELECT_CAPACITY
+    bool no_room_to_sample_ = false;           // the module could not take the sampling buffers
 };
 
 } // namespace rwb::cuda_host
