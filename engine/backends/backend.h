@@ -35,6 +35,12 @@ public:
     // RWB_CUDA_DEVICE_SAMPLING=0): the generation loop then evaluates with eval_keep() and asks
     // select() for the reduced row instead of downloading it.
     virtual bool device_sampling() const { return false; }
+    // Whether select() can serve reductions like `how` at all (else the generation downloads
+    // every row and need not keep them on the device).
+    virtual bool can_select(const Sampler::Reduction& how) const {
+        (void)how;
+        return false;
+    }
     // eval() of the last row only, leaving its logits on the device where it can (*on_device
     // true: `logits` untouched; read them with select() or download_logits()), else in logits.
     virtual Status eval_keep(const TokenId* tokens, int64_t n, int64_t pos0, float* logits,

@@ -63,7 +63,11 @@ Result<GenerationStats> Session::generate(std::span<const TokenId> prompt,
     ReasoningSplitter splitter(ReasoningSplitterOptions{params.start_in_thought, true});
     std::vector<ReasoningChunk> chunks;
     bool thinking = params.start_in_thought;
-    const bool device_sampling = executor_->device_sampling();
+    // Sampling on the device where the executor offers it for these sampler settings (the kind
+    // of reduction does not change during a generation; only penalties join it).
+    const auto reduction = sampler->reduction();
+    const bool device_sampling =
+        executor_->device_sampling() && reduction && executor_->can_select(*reduction);
     const auto t_gen = std::chrono::steady_clock::now();
     for (;;) {
         if (cancelled()) {

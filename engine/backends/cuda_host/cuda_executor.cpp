@@ -78,6 +78,10 @@ bool CudaExecutor::device_sampling() const {
     return gpu_->all_layers() && !no_room_to_sample_ && !(env && std::strcmp(env, "0") == 0);
 }
 
+bool CudaExecutor::can_select(const Sampler::Reduction& how) const {
+    return how.kind != Sampler::Reduction::Kind::TopK || how.top_k <= RWB_CUDA_SELECT_MAX_TOP_K;
+}
+
 Status CudaExecutor::eval_keep(const TokenId* tokens, int64_t n, int64_t pos0, float* logits,
                                bool* on_device, const std::atomic<bool>* cancel) {
     *on_device = false;

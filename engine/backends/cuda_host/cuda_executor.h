@@ -27,6 +27,7 @@ public:
     std::string profile_report() const override;
     // Sampling on the device: all layers on the GPU and RWB_CUDA_DEVICE_SAMPLING not "0".
     bool device_sampling() const override;
+    bool can_select(const Sampler::Reduction& how) const override;
     Status eval_keep(const TokenId* tokens, int64_t n, int64_t pos0, float* logits, bool* on_device,
                      const std::atomic<bool>* cancel) override;
     Status select(const Sampler::Reduction& how, Sampler::Reduced& out, bool* done) override;
