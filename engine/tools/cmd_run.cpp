@@ -179,17 +179,22 @@ int cmd_run(int argc, char** argv) {
     out.finish();
     if (!stats) return fail("run", stats.message());
     const GenerationStats& st = *stats;
+    // Sampling on the device (CUDA): how many steps did not download their logits.
+    const std::string on_gpu =
+        st.device_sampled_tokens > 0
+            ? " (" + std::to_string(st.device_sampled_tokens) + " sampled on the GPU)"
+            : std::string();
     std::fprintf(
         stderr,
         "\nprompt: %lld tokens (%lld reused) %.2f t/s | thinking: %lld tokens%s | answer: "
-        "%lld tokens | generation: %.2f t/s | stop: %s\n",
+        "%lld tokens | generation: %.2f t/s%s | stop: %s\n",
         (long long)st.prompt_tokens, (long long)st.reused_tokens,
         st.prompt_seconds > 0 ? double(st.prompt_tokens - st.reused_tokens) / st.prompt_seconds
                               : 0.0,
         (long long)st.thinking_tokens, st.forced_think_close ? " (budget reached)" : "",
         (long long)st.answer_tokens,
         st.generation_seconds > 0 ? double(st.generated_tokens) / st.generation_seconds : 0.0,
-        std::string(stop_reason_name(st.stop)).c_str());
+        on_gpu.c_str(), std::string(stop_reason_name(st.stop)).c_str());
     return st.stop == StopReason::Cancelled ? 130 : 0;
 }
 
