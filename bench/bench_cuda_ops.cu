@@ -5,7 +5,9 @@
 // together exceed the L2 cache, so every call reads from memory as in a real decode step.
 //
 // usage: bench_cuda_ops [--shape 1.5b|7b|all] [--types f16,bf16,q8_0,q4_0,q4_k,q5_k,q6_k]
-//                       [--ctx 128,1024,4096,16384]
+//                       [--ctx 128,1024,4096,16384] [--rows N]
+// --rows N (1..8): the products run on N activation rows at once, as a batched decode step of N
+// sessions does (the weights are read once for all of them).
 #include "backends/cuda/kernels.h"
 
 #include <algorithm>
@@ -134,6 +136,7 @@ struct Args {
     std::vector<std::string> shapes{"1.5b", "7b"};
     std::vector<std::string> types{"f16", "q8_0", "q4_k", "q6_k"};
     std::vector<int> ctx{128, 1024, 4096, 16384};
+    int rows = 1;
 };
 
 std::vector<std::string> split(const char* s) {
@@ -151,8 +154,16 @@ std::vector<std::string> split(const char* s) {
     return out;
 }
 
+// " xN" in an op's name when it runs on N > 1 rows.
+const char* rows_tag(int n) {
+    static char tag[16];
+    if (n <= 1) return "";
+    std::snprintf(tag, sizeof tag, " x%d", n);
+    return tag;
+}
+
 void bench_matvecs(const ModelShape& m, const TypeInfo& t, cudaStream_t s, double copy_bw,
-                   const float* x, float* y) {
+                   const float* x, float* y, int n) {
     struct Mat {
         const char* name;
         int64_t rows, cols;
@@ -175,11 +186,11 @@ void bench_matvecs(const ModelShape& m, const TypeInfo& t, cudaStream_t s, doubl
         fill(w, bytes * copies, 7);
         const double sec = time_op(s, 64, [&](int i) {
             DevMatrix d{t.id, w + bytes * uint64_t(i % copies), mat.rows, mat.cols, stride};
-            matvec(d, x, 1, mat.cols, y, mat.rows, nullptr, false, s);
+            matvec(d, x, n, mat.cols, y, mat.rows, nullptr, false, s);
         });
         cudaFree(w);
         char op[64], shape[64];
-        std::snprintf(op, sizeof op, "matvec %s %s", t.name, mat.name);
+        std::snprintf(op, sizeof op, "matvec %s %s%s", t.name, mat.name, rows_tag(n));
         std::snprintf(shape, sizeof shape, "%lld x %lld", (long long)mat.rows, (long long)mat.cols);
         row(op, shape, sec, double(bytes), copy_bw);
         if (std::strcmp(mat.name, "output") != 0) layer_s += sec, layer_bytes += double(bytes);
@@ -193,7 +204,7 @@ void bench_matvecs(const ModelShape& m, const TypeInfo& t, cudaStream_t s, doubl
 // with the attention RMSNorm fused, the attention output, gate/up with the norm and SwiGLU
 // fused, and down; the bytes are the layer's weights.
 void bench_fused_layer(const ModelShape& m, const TypeInfo& t, cudaStream_t s, double copy_bw,
-                       const float* x, float* y, const float* norm_w) {
+                       const float* x, float* y, const float* norm_w, int n) {
     const int64_t kv = m.kv_heads * m.head_dim;
     const int64_t shapes[7][2] = {{m.embd, m.embd}, {kv, m.embd},   {kv, m.embd},  {m.embd, m.embd},
                                   {m.ff, m.embd},   {m.ff, m.embd}, {m.embd, m.ff}};
@@ -212,34 +223,35 @@ void bench_fused_layer(const ModelShape& m, const TypeInfo& t, cudaStream_t s, d
         return DevMatrix{t.id, w + bytes * uint64_t(c) + offset[i], shapes[i][0], shapes[i][1],
                          stride[i]};
     };
-    float *q = y, *k = y + m.embd, *v = k + kv, *gate = v + kv, *up = gate + m.ff;
-    float* res = up + m.ff;
+    // n rows of each output, one after another.
+    float *q = y, *k = q + n * m.embd, *v = k + n * kv, *gate = v + n * kv, *up = gate + n * m.ff;
+    float* res = up + n * m.ff;
     // Where the staged kernel is off (RWB_CUDA_MATVEC=warp) the parts run as the decode step
     // then runs them: the norm, then one product each.
-    float* xn = res + m.embd;
+    float* xn = res + n * m.embd;
     auto qkv = [&](int c) {
         const MatvecJob jobs[3] = {{mat(0, c), q, m.embd}, {mat(1, c), k, kv}, {mat(2, c), v, kv}};
-        if (matvec_fused(jobs, 3, false, x, 1, m.embd, norm_w, 1e-6f, s)) return;
-        rms_norm(x, norm_w, xn, 1, m.embd, 1e-6f, s);
-        for (const MatvecJob& j : jobs) matvec(j.W, xn, 1, m.embd, j.Y, j.ldy, nullptr, false, s);
+        if (matvec_fused(jobs, 3, false, x, n, m.embd, norm_w, 1e-6f, s)) return;
+        rms_norm(x, norm_w, xn, n, m.embd, 1e-6f, s);
+        for (const MatvecJob& j : jobs) matvec(j.W, xn, n, m.embd, j.Y, j.ldy, nullptr, false, s);
     };
     auto gate_up = [&](int c) {
         const MatvecJob jobs[2] = {{mat(4, c), gate, m.ff}, {mat(5, c), up, m.ff}};
-        if (matvec_fused(jobs, 2, true, x, 1, m.embd, norm_w, 1e-6f, s)) return;
-        rms_norm(x, norm_w, xn, 1, m.embd, 1e-6f, s);
-        matvec(jobs[0].W, xn, 1, m.embd, gate, m.ff, nullptr, false, s);
-        matvec(jobs[1].W, xn, 1, m.embd, up, m.ff, nullptr, false, s);
-        swiglu(gate, up, m.ff, s);
+        if (matvec_fused(jobs, 2, true, x, n, m.embd, norm_w, 1e-6f, s)) return;
+        rms_norm(x, norm_w, xn, n, m.embd, 1e-6f, s);
+        matvec(jobs[0].W, xn, n, m.embd, gate, m.ff, nullptr, false, s);
+        matvec(jobs[1].W, xn, n, m.embd, up, m.ff, nullptr, false, s);
+        swiglu(gate, up, int64_t(n) * m.ff, s);
     };
-    auto attn_out = [&](int c) { matvec(mat(3, c), x, 1, m.embd, res, m.embd, nullptr, true, s); };
-    auto down = [&](int c) { matvec(mat(6, c), gate, 1, m.ff, res, m.embd, nullptr, true, s); };
+    auto attn_out = [&](int c) { matvec(mat(3, c), x, n, m.embd, res, m.embd, nullptr, true, s); };
+    auto down = [&](int c) { matvec(mat(6, c), gate, n, m.ff, res, m.embd, nullptr, true, s); };
     auto part = [&](int i0, int i1) { return double(offset[i1] - offset[i0]); };
     char op[64];
-    std::snprintf(op, sizeof op, "fused %s q+k+v (+norm)", t.name);
+    std::snprintf(op, sizeof op, "fused %s q+k+v (+norm)%s", t.name, rows_tag(n));
     row(op, "one launch", time_op(s, 64, [&](int i) { qkv(i % copies); }), part(0, 3), copy_bw);
-    std::snprintf(op, sizeof op, "fused %s gate+up (+norm,swiglu)", t.name);
+    std::snprintf(op, sizeof op, "fused %s gate+up (+norm,swiglu)%s", t.name, rows_tag(n));
     row(op, "one launch", time_op(s, 64, [&](int i) { gate_up(i % copies); }), part(4, 6), copy_bw);
-    std::snprintf(op, sizeof op, "fused %s layer products", t.name);
+    std::snprintf(op, sizeof op, "fused %s layer products%s", t.name, rows_tag(n));
     row(op, "four launches",
         time_op(s, 64,
                 [&](int i) {
@@ -331,10 +343,12 @@ int main(int argc, char** argv) {
             a.ctx.clear();
             for (const std::string& c : split(argv[++i]))
                 a.ctx.push_back(std::max(1, std::atoi(c.c_str())));
+        } else if (i + 1 < argc && arg == "--rows") {
+            a.rows = std::clamp(std::atoi(argv[++i]), 1, int(kMaxMatvecRows));
         } else {
             std::fprintf(stderr,
                          "usage: bench_cuda_ops [--shape 1.5b|7b|all] [--types f16,q8_0,...] "
-                         "[--ctx 128,1024,...]\n");
+                         "[--ctx 128,1024,...] [--rows N]\n");
             return 2;
         }
     }
@@ -354,7 +368,7 @@ int main(int argc, char** argv) {
     std::printf("%-28s %-22s %12s %13s %6s\n", "op", "shape", "time", "bandwidth", "share");
     float *x, *y;
     ok(cudaMalloc(&x, 32768 * 4), "malloc");
-    ok(cudaMalloc(&y, 160000 * 4), "malloc");
+    ok(cudaMalloc(&y, 160000 * 4 * kMaxMatvecRows), "malloc"); // vocab-sized rows
     fill(x, 32768 * 4, 2);
     // Norm weights near 1 (random bytes would make NaNs of the staged rows).
     float* norm_w;
@@ -369,8 +383,8 @@ int main(int argc, char** argv) {
         for (const std::string& tn : a.types)
             for (const TypeInfo& t : kTypes)
                 if (tn == t.name) {
-                    bench_matvecs(m, t, s, copy_bw, x, y);
-                    bench_fused_layer(m, t, s, copy_bw, x, y, norm_w);
+                    bench_matvecs(m, t, s, copy_bw, x, y, a.rows);
+                    bench_fused_layer(m, t, s, copy_bw, x, y, norm_w, a.rows);
                 }
         bench_other(m, a, s, copy_bw);
     }

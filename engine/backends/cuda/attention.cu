@@ -6,6 +6,7 @@
 // result and the last of them to finish (or, without counters, a second kernel) combines the
 // splits, so a single decode row still fills the GPU.
 #include "kernels.h"
+#include "launch_tuning.h"
 
 #include <cfloat>
 
@@ -49,6 +50,7 @@ struct DecodeRope {
     int64_t n_rot;
     int neox;
     const double* inv_freq;
+    int early; // trigger the next kernel once q, k and v are read
 };
 
 // x[0 .. hd) rotated at angles cs/sn (neox: pairs (i, i + n_rot/2), else (2i, 2i + 1)).
@@ -92,6 +94,10 @@ __global__ void __launch_bounds__(32 * kWarps)
             sincos(double(r.pos) * dr.inv_freq[i], &dsn, &dcs);
             cs[i] = float(dcs), sn[i] = float(dsn);
         }
+        // Decode attention is launched as a programmatic dependent: the angles above need only
+        // the position; q, k and v are the products' output.
+        pdl_wait();
+        if (dr.early) pdl_trigger();
         const float* kr = dr.k + (int64_t(row) * a.n_head_kv + kvh) * hd;
         const float* vr = dr.v + (int64_t(row) * a.n_head_kv + kvh) * hd;
         for (int64_t d = threadIdx.x; d < hd; d += blockDim.x) {
@@ -269,19 +275,25 @@ template <bool ROPE>
 void launch(const float* q, const RowKv* rows, int n, float* out, const AttentionArgs& a,
             const DecodeRope& dr, cudaStream_t s) {
     const dim3 grid(unsigned(a.n_head), unsigned(n), unsigned(a.splits));
-    const dim3 block(32 * kWarps);
+    cudaLaunchConfig_t cfg{};
+    cfg.gridDim = grid;
+    cfg.blockDim = dim3(32 * kWarps);
+    cfg.stream = s;
+    cudaLaunchAttribute attr;
+    set_pdl(cfg, attr);
+    if (!ROPE) cfg.numAttrs = 0; // prefill follows cuBLAS GEMMs, launched plainly
     switch (a.head_dim / 32) {
     case 1:
-        attention_kernel<1, ROPE><<<grid, block, 0, s>>>(q, rows, out, a, dr);
+        cudaLaunchKernelEx(&cfg, attention_kernel<1, ROPE>, q, rows, out, a, dr);
         break;
     case 2:
-        attention_kernel<2, ROPE><<<grid, block, 0, s>>>(q, rows, out, a, dr);
+        cudaLaunchKernelEx(&cfg, attention_kernel<2, ROPE>, q, rows, out, a, dr);
         break;
     case 4:
-        attention_kernel<4, ROPE><<<grid, block, 0, s>>>(q, rows, out, a, dr);
+        cudaLaunchKernelEx(&cfg, attention_kernel<4, ROPE>, q, rows, out, a, dr);
         break;
     case 8:
-        attention_kernel<8, ROPE><<<grid, block, 0, s>>>(q, rows, out, a, dr);
+        cudaLaunchKernelEx(&cfg, attention_kernel<8, ROPE>, q, rows, out, a, dr);
         break;
     default:
         return;
@@ -299,7 +311,9 @@ void attention(const float* q, const RowKv* rows, int n, float* out, const Atten
 
 void attention_decode(const float* q, const float* k, const float* v, const RowKv* rows, int n,
                       float* out, const AttentionArgs& a, const RopeArgs& ra, cudaStream_t s) {
-    launch<true>(q, rows, n, out, a, DecodeRope{k, v, ra.n_rot, ra.neox, ra.inv_freq}, s);
+    launch<true>(
+        q, rows, n, out, a,
+        DecodeRope{k, v, ra.n_rot, ra.neox, ra.inv_freq, launch_tuning().early_trigger ? 1 : 0}, s);
 }
 
 } // namespace rwb::cuda

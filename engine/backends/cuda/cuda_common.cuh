@@ -40,4 +40,20 @@ __device__ __forceinline__ float warp_max(float v) {
     return v;
 }
 
+// Programmatic dependent launch (sm_90 on; no-ops before, and in a kernel launched without the
+// attribute). pdl_wait: block until the kernel before this one in the stream has finished and
+// its writes are visible. pdl_trigger: let the next kernel's blocks start (their own pdl_wait
+// still holds them before they read anything this kernel writes), so its prologue (the L2
+// prefetch of its weights, RoPE angles) overlaps this kernel's tail.
+__device__ __forceinline__ void pdl_wait() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.wait;" ::: "memory");
+#endif
+}
+__device__ __forceinline__ void pdl_trigger() {
+#if __CUDA_ARCH__ >= 900
+    asm volatile("griddepcontrol.launch_dependents;" ::: "memory");
+#endif
+}
+
 } // namespace rwb::cuda

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 
 namespace rwb::cuda {
 namespace {
@@ -23,8 +24,7 @@ bool matmul(DevModel& m, const DevMatrix& W, const float* X, int n, int64_t ldx,
     to_f16(X, int64_t(n) * W.cols, c.x16, m.stream);
     // F16 weights with unpadded rows are already the tile the GEMM wants.
     const bool in_place = W.type == kF16 && W.stride == W.cols * 2;
-    const int64_t chunk =
-        in_place ? W.rows : std::max<int64_t>(1, std::min<int64_t>(W.rows, m.w16_elems / W.cols));
+    const int64_t chunk = in_place ? W.rows : prefill_tile_rows(W.rows, W.cols);
     const float one = 1.f, zero = 0.f;
     for (int64_t r0 = 0; r0 < W.rows; r0 += chunk) {
         const int64_t nr = std::min(chunk, W.rows - r0);
@@ -206,6 +206,7 @@ bool forward(DevModel& m, const RowKv* rows, int n, const float* x, float* out, 
         std::getenv("RWB_CUDA_NO_GRAPHS") == nullptr && graph_step(m, n, plan, out_mode);
     if (!graphed && !launch_step(m, n, plan, out_mode, false, err)) return false;
 
+    size_t staged = 0; // logits bytes downloaded into m.host_logits
     if (out_mode == RWB_CUDA_OUT_HIDDEN) {
         if (!check(cudaMemcpyAsync(out, c.x, size_t(n) * size_t(E) * 4, cudaMemcpyDeviceToHost,
                                    m.stream),
@@ -219,15 +220,21 @@ bool forward(DevModel& m, const RowKv* rows, int n, const float* x, float* out, 
             if (!graphed && !matmul(m, m.output, c.xn + int64_t(r0 - first) * E, nr, E, c.logits, V,
                                     nullptr, false, err))
                 return false;
+            // A decode step's rows go through the page-locked buffer, copied out after the sync.
+            const size_t bytes = size_t(nr) * size_t(V) * 4;
+            if (!on_device && n - first <= kMaxMatvecRows && m.pinned_logits()) staged = bytes;
             if (!check(cudaMemcpyAsync(
-                           out + int64_t(r0 - first) * V, c.logits, size_t(nr) * size_t(V) * 4,
+                           staged ? m.host_logits : out + int64_t(r0 - first) * V, c.logits, bytes,
                            on_device ? cudaMemcpyDeviceToDevice : cudaMemcpyDeviceToHost, m.stream),
                        "download", err))
                 return false;
         }
     }
-    return check(cudaStreamSynchronize(m.stream), "forward", err) &&
-           check(cudaGetLastError(), "forward", err);
+    if (!check(cudaStreamSynchronize(m.stream), "forward", err) ||
+        !check(cudaGetLastError(), "forward", err))
+        return false;
+    if (staged) std::memcpy(out, m.host_logits, staged);
+    return true;
 }
 
 } // namespace rwb::cuda

@@ -179,8 +179,24 @@ void DevModel::drop_graphs() {
     graphs.clear();
 }
 
+float* DevModel::pinned_logits() {
+    static const bool wanted = [] {
+        const char* e = std::getenv("RWB_CUDA_PINNED");
+        return !(e && std::strcmp(e, "0") == 0);
+    }();
+    if (!host_logits && wanted) {
+        void* p = nullptr;
+        if (cudaMallocHost(&p, size_t(kMaxMatvecRows) * size_t(shape.n_vocab) * 4) == cudaSuccess)
+            host_logits = static_cast<float*>(p);
+        else
+            cudaGetLastError(); // no page-locked memory: the pageable download still works
+    }
+    return host_logits;
+}
+
 DevModel::~DevModel() {
     drop_graphs();
+    if (host_logits) cudaFreeHost(host_logits);
     dev_free(scratch.block, scratch.bytes);
     dev_free(arena, arena_bytes);
     if (cublas) cublasDestroy(cublas);
@@ -208,12 +224,10 @@ DevModel* create_model(const rwb_cuda_model_desc& d, rwb_cuda_progress_fn progre
     s.head_dim = d.head_dim, s.n_ff = d.n_ff, s.n_vocab = d.n_vocab, s.n_rot = d.n_rot;
     s.rms_eps = float(d.rms_eps);
     s.neox = d.rope_neox;
-    // The largest F16 tile a prefill GEMM dequantizes at once (whole matrices up to 32M values).
+    // The largest F16 tile a prefill GEMM dequantizes at once.
     int64_t w16 = 0;
     auto tile = [&](const rwb_cuda_matrix& mm) {
-        const int64_t rows =
-            std::max<int64_t>(1, std::min<int64_t>(mm.rows, (32ll << 20) / mm.cols));
-        w16 = std::max(w16, rows * mm.cols);
+        w16 = std::max(w16, prefill_tile_rows(mm.rows, mm.cols) * mm.cols);
     };
     for (int64_t l = 0; l < d.n_layer; ++l) {
         const rwb_cuda_layer& L = d.layers[l];

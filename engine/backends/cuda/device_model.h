@@ -10,6 +10,7 @@
 
 #include <cublas_v2.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -48,6 +49,15 @@ struct Scratch {
 // Rows of logits computed per output step.
 constexpr int64_t kLogitRowsPerStep = 64;
 
+// Rows of one F16 tile a prefill GEMM dequantizes at once. A matrix of up to 16M values is one
+// tile; larger ones go in 8M-value (16 MB) tiles, which are still in the 50-60 MB L2 when the GEMM
+// reads them (7B Q4_K_M pp512: 5.4k -> 8.0k t/s). Splitting the smaller 1.5B matrices too made its
+// GEMMs smaller and cost 16% there (27.4k -> 23.1k t/s), so they stay whole.
+inline int64_t prefill_tile_rows(int64_t rows, int64_t cols) {
+    if (rows * cols <= (16ll << 20)) return rows;
+    return std::max<int64_t>(1, std::min<int64_t>(rows, (8ll << 20) / cols));
+}
+
 class DevModel {
 public:
     ~DevModel();
@@ -60,7 +70,7 @@ public:
     const double* inv_freq = nullptr;
     void* arena = nullptr;
     uint64_t arena_bytes = 0;
-    int64_t w16_elems = 0; // F16 tile of the largest GEMM chunk
+    int64_t w16_elems = 0; // F16 tile of the largest GEMM chunk (prefill_tile_rows)
     cudaStream_t stream = nullptr;
     cublasHandle_t cublas = nullptr;
     std::mutex mu;
@@ -72,6 +82,11 @@ public:
     std::map<int, cudaGraphExec_t> graphs;
     bool graphs_enabled = true;
     void drop_graphs();
+    // Page-locked host buffer for a decode step's logits (kMaxMatvecRows rows), taken on first
+    // use: the download from pageable memory went through the driver's staging at a fraction of
+    // the bus speed. RWB_CUDA_PINNED=0 leaves it out (for A/B measurements).
+    float* host_logits = nullptr;
+    float* pinned_logits();
 
     // Bytes of activation buffers for `rows` rows.
     uint64_t scratch_bytes(int64_t rows) const;

@@ -6,6 +6,7 @@
 // five kernels where it launched twelve: at ~3 us of launch gap each, that mattered more than
 // the weight bytes for the 1.5B model.
 #include "dispatch.h"
+#include "launch_tuning.h"
 #include "matvec_rows.cuh"
 
 #include <algorithm>
@@ -37,6 +38,8 @@ struct FusedArgs {
     int64_t ldx, cols;
     const float* norm_w;
     float eps;
+    int ahead; // passes whose weight rows are prefetched into L2 ahead of the current one
+    int early; // trigger the next kernel once this one's inputs are ready
 };
 
 // Starts fetching a weight row into L2 (one 128-byte line per lane).
@@ -44,6 +47,14 @@ __device__ __forceinline__ void prefetch_row(const uint8_t* row, int64_t bytes, 
                                              int stride) {
     for (int64_t o = int64_t(first) * 128; o < bytes; o += int64_t(stride) * 128)
         asm volatile("prefetch.global.L2 [%0];" ::"l"(row + o));
+}
+
+// The block's warp's weight row r of job J (and of the pair's second matrix), into L2.
+__device__ __forceinline__ void prefetch_rows(const FusedArgs& a, const JobArgs& J, int64_t r,
+                                              int first) {
+    if (r >= J.rows) return;
+    prefetch_row(J.W + r * J.stride, J.stride, first, 32 * a.wpr);
+    if (a.silu_pair) prefetch_row(a.job[1].W + r * a.job[1].stride, J.stride, first, 32 * a.wpr);
 }
 
 template <int K, int NB>
@@ -54,21 +65,16 @@ __global__ void __launch_bounds__(kStageThreads, K != kStageFloat ? (NB == 1 ? 4
     if (!a.silu_pair)
         while (j + 1 < a.njobs && int(blockIdx.x) >= a.job[j + 1].block0) ++j;
     const JobArgs& J = a.job[j];
-    {
-        // Launched as a programmatic dependent (launch()), this block may start while the
-        // previous kernel still runs: the weights do not depend on it, so their first rows are
-        // fetched now; everything else waits for that kernel's results.
-        const int w = int(threadIdx.x >> 5), first = (w % a.wpr) * 32 + int(threadIdx.x & 31);
-        const int64_t r = int64_t(int(blockIdx.x) - J.block0) * (kWarps / a.wpr) + w / a.wpr;
-        if (r < J.rows) {
-            prefetch_row(J.W + r * J.stride, J.stride, first, 32 * a.wpr);
-            if (a.silu_pair)
-                prefetch_row(a.job[1].W + r * a.job[1].stride, J.stride, first, 32 * a.wpr);
-        }
-#if __CUDA_ARCH__ >= 900
-        asm volatile("griddepcontrol.wait;" ::: "memory");
-#endif
-    }
+    const int pf_first = (int(threadIdx.x >> 5) % a.wpr) * 32 + int(threadIdx.x & 31);
+    const int64_t pf_step = int64_t(J.nblocks) * (kWarps / a.wpr);
+    const int64_t pf_row =
+        int64_t(int(blockIdx.x) - J.block0) * (kWarps / a.wpr) + int(threadIdx.x >> 5) / a.wpr;
+    // Launched as a programmatic dependent (launch()), this block may start while the previous
+    // kernel still runs: the weights do not depend on it, so the rows of its first passes are
+    // fetched now; everything else waits for that kernel's results.
+    for (int i = 0; i <= a.ahead; ++i) prefetch_rows(a, J, pf_row + i * pf_step, pf_first);
+    pdl_wait();
+    if (a.early) pdl_trigger();
     if constexpr (K == kStageQ8_0)
         stage_q8_0<NB>(a.X, a.ldx, a.cols, a.norm_w, a.eps, reinterpret_cast<XUnit*>(smem));
     else if constexpr (K == kStageQ8_K)
@@ -87,6 +93,9 @@ __global__ void __launch_bounds__(kStageThreads, K != kStageFloat ? (NB == 1 ? 4
     for (int64_t base = int64_t(int(blockIdx.x) - J.block0) * per_block; base < J.rows;
          base += step) {
         const int64_t r = base + warp / wpr, rr = min(r, J.rows - 1);
+        // The pass `ahead` + 1 after this one into L2 (the ones before were fetched already),
+        // so each pass's loads find their lines on the way instead of in DRAM.
+        if (a.ahead > 0) prefetch_rows(a, J, r + (a.ahead + 1) * step, pf_first);
         float out[2][NB];
         if (a.silu_pair) { // Y = silu(gate . x) * (up . x)
             const uint8_t* rows[2] = {J.W + rr * J.stride, a.job[1].W + rr * a.job[1].stride};
@@ -138,9 +147,6 @@ struct StagedConfig {
     size_t limit = 0;
     bool enabled = true;
     int sms = 132;
-    // Programmatic dependent launch (sm_90 on): a product's blocks start, and fetch their
-    // weights, while the kernel before it finishes. RWB_CUDA_PDL=0 turns it off.
-    bool pdl = false;
 };
 
 const StagedConfig& config() {
@@ -156,11 +162,6 @@ const StagedConfig& config() {
         if (cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev) == cudaSuccess &&
             sms > 0)
             r.sms = sms;
-        int major = 0;
-        const char* p = std::getenv("RWB_CUDA_PDL");
-        r.pdl =
-            cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev) == cudaSuccess &&
-            major >= 9 && !(p && std::strcmp(p, "0") == 0);
         cudaGetLastError();
         return r;
     }();
@@ -190,11 +191,8 @@ bool launch(const FusedArgs& a, int blocks, size_t bytes, cudaStream_t s) {
     cfg.blockDim = dim3(kStageThreads);
     cfg.dynamicSmemBytes = bytes;
     cfg.stream = s;
-    cudaLaunchAttribute attr{};
-    attr.id = cudaLaunchAttributeProgrammaticStreamSerialization;
-    attr.val.programmaticStreamSerializationAllowed = 1;
-    cfg.attrs = &attr;
-    cfg.numAttrs = config().pdl ? 1 : 0;
+    cudaLaunchAttribute attr;
+    set_pdl(cfg, attr);
     return cudaLaunchKernelEx(&cfg, staged_kernel<K, NB>, a) == cudaSuccess;
 }
 
@@ -305,6 +303,10 @@ bool matvec_fused(const MatvecJob* jobs, int njobs, bool silu_pair, const float*
     }
     a.njobs = njobs, a.silu_pair = silu_pair ? 1 : 0, a.wpr = wpr;
     a.X = X, a.ldx = ldx, a.cols = cols, a.norm_w = norm_w, a.eps = eps;
+    // Prefetching later passes' rows measured no gain in rwb bench (1.5B Q4_K_M tg128 757 t/s
+    // either way) and cost 7B Q4_K_M 1-6% (303 -> 299 / 286 t/s), so it is off unless asked.
+    a.ahead = launch_tuning().prefetch_ahead;
+    a.early = launch_tuning().early_trigger ? 1 : 0;
     switch (kind) {
     case kStageQ8_0:
         return launch_rows<kStageQ8_0>(a, n, blocks, bytes, s);

@@ -1,0 +1,29 @@
+// How the decode kernels are launched on this device, read once per process: the multiprocessor
+// count, programmatic dependent launch and its early trigger, and how many weight rows ahead the
+// staged mat-vec prefetches into L2. The environment switches exist for A/B measurements
+// (bench_cuda_ops, rwb bench) on the GPU machine; the defaults are the measured best.
+#pragma once
+
+#include <cuda_runtime.h>
+
+namespace rwb::cuda {
+
+struct LaunchTuning {
+    int sms = 132;
+    // RWB_CUDA_PDL=0: no programmatic dependent launch (a kernel starts when the one before it
+    // has finished).
+    bool pdl = false;
+    // RWB_CUDA_PDL_EARLY=0: kernels do not trigger their dependents early, which then start
+    // only as the last block of the kernel before them exits.
+    bool early_trigger = true;
+    // RWB_CUDA_PREFETCH_AHEAD=N (0..4): the staged mat-vec fetches the weight rows of its next
+    // N passes into L2 while it works on the current one (0, the default: only the first pass,
+    // at start; more measured no gain, see matvec_staged.cu).
+    int prefetch_ahead = 0;
+};
+const LaunchTuning& launch_tuning();
+
+// Fills attr and cfg's attribute list for a programmatic dependent launch where tuning allows.
+void set_pdl(cudaLaunchConfig_t& cfg, cudaLaunchAttribute& attr);
+
+} // namespace rwb::cuda
