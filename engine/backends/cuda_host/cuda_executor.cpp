@@ -5,22 +5,13 @@
 #include <cstring>
 
 namespace rwb::cuda_host {
-namespace {
-
-// A module error as the session reports it: "GPU: " says where, except on messages that say so
-// themselves ("out of GPU memory: ...", possibly after "session N of M: ").
-Status gpu_error(const char* err) {
-    if (std::strstr(err, "out of GPU memory")) return Status::error(err);
-    return Status::error(std::string("GPU: ") + err);
-}
-
-} // namespace
 
 CudaExecutor::CudaExecutor(const model::ModelData& m, std::shared_ptr<CudaModel> gpu,
                            int64_t max_batch)
     : m_(m), gpu_(std::move(gpu)), max_batch_(max_batch) {}
 
 CudaExecutor::~CudaExecutor() {
+    if (peer_) gpu_->batcher().leave(peer_);
     if (session_) gpu_->module().session_destroy(session_);
 }
 
@@ -37,6 +28,8 @@ Result<std::unique_ptr<CudaExecutor>> CudaExecutor::create(const model::ModelDat
     if (!e->session_) return R::error(err[0] ? err : "cannot create the CUDA session");
     if (!e->gpu_->all_layers())
         e->cpu_ = std::make_unique<runtime::Forward>(m, cpu_cache, pool, max_batch);
+    else if (e->gpu_->batcher().enabled())
+        e->peer_ = e->gpu_->batcher().join();
     e->x_.resize(size_t(max_batch) * size_t(m.hp.n_embd));
     return R(std::move(e));
 }
@@ -62,6 +55,11 @@ Status CudaExecutor::eval(const TokenId* tokens, int64_t n, int64_t pos0, float*
     char err[512] = {0};
     const CudaModule& mod = gpu_->module();
     if (gpu_->all_layers()) {
+        // A decode step: batched with the other sessions of this model that decode now.
+        if (peer_ && n == 1 && !all_rows)
+            return gpu_->batcher().decode(
+                DecodeBatcher::Row{peer_, x_.data(), pos0, logits, session_}, cancel);
+        if (peer_) gpu_->batcher().idle(peer_); // a prefill: nobody waits for this session
         const int mode = all_rows ? RWB_CUDA_OUT_LOGITS_ALL : RWB_CUDA_OUT_LOGITS_LAST;
         if (mod.session_eval(session_, x_.data(), n, pos0, logits, mode, err, int(sizeof err)))
             return gpu_error(err);
@@ -86,6 +84,13 @@ Status CudaExecutor::eval_keep(const TokenId* tokens, int64_t n, int64_t pos0, f
                                bool* on_device, const std::atomic<bool>* cancel) {
     *on_device = false;
     if (!device_sampling()) return eval(tokens, n, pos0, logits, false, cancel);
+    // Other sessions of the model are decoding: this step joins theirs and its whole row comes
+    // down (sampled on the CPU, the same token); a lone session keeps the row on the device.
+    if (peer_ && n == 1) {
+        if (gpu_->batcher().has_active_peers(peer_))
+            return eval(tokens, n, pos0, logits, false, cancel);
+        gpu_->batcher().touch(peer_); // decoding: a peer that starts now waits for this one
+    }
     if (n <= 0 || n > max_batch_) return Status::error("bad batch size");
     if (cancel && cancel->load(std::memory_order_relaxed)) return Status::error("cancelled");
     RWB_RETURN_IF_ERROR(embed(tokens, n, x_.data()));

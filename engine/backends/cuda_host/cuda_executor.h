@@ -1,6 +1,8 @@
 // The CUDA side of the backend interface: embeddings are looked up on the CPU (one row per
 // token, no need to upload the table), the GPU runs its layers (and the output when it holds
 // them all), and with a partial offload the hidden state goes on through the CPU layer loop.
+// Single-token decode steps of sessions sharing the model are batched across them
+// (CudaModel::batcher, decode_batcher.h).
 #pragma once
 
 #include "backends/backend.h"
@@ -46,6 +48,7 @@ private:
     const model::ModelData& m_;
     std::shared_ptr<CudaModel> gpu_;
     rwb_cuda_session* session_ = nullptr;
+    uint64_t peer_ = 0; // in gpu_->batcher() (all layers on the GPU, batching on); 0: none
     std::unique_ptr<runtime::Forward> cpu_; // layers gpu_layers .. n_layer-1
     int64_t max_batch_;
     std::vector<float> x_;                     // [max_batch][n_embd] embeddings / hidden state

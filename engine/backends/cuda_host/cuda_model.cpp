@@ -1,6 +1,8 @@
 // Description of the model for the module (cuda_abi.h) and the upload call.
 #include "backends/cuda_host/cuda_model.h"
 
+#include <algorithm>
+#include <cstring>
 #include <vector>
 
 namespace rwb::cuda_host {
@@ -19,6 +21,11 @@ int progress_trampoline(void* user, double fraction) {
 }
 
 } // namespace
+
+Status gpu_error(const char* err) {
+    if (std::strstr(err, "out of GPU memory")) return Status::error(err);
+    return Status::error(std::string("GPU: ") + err);
+}
 
 Result<std::shared_ptr<CudaModel>> CudaModel::create(const CudaModule& module,
                                                      const model::ModelData& data, int gpu_layers,
@@ -74,11 +81,49 @@ Result<std::shared_ptr<CudaModel>> CudaModel::create(const CudaModule& module,
     m->gpu_layers_ = placed;
     m->all_layers_ = placed == hp.n_layer;
     m->vram_bytes_ = vram;
+    m->n_embd_ = hp.n_embd;
+    m->n_vocab_ = hp.n_vocab;
+    CudaModel* self = m.get();
+    m->batcher_ = std::make_unique<DecodeBatcher>(
+        [self](std::span<const DecodeBatcher::Row> rows) { return self->decode_rows(rows); },
+        DecodeBatcher::options_from_env());
     return R(std::move(m));
 }
 
 CudaModel::~CudaModel() {
+    batcher_.reset(); // no caller is left: every executor holds the model
     if (handle_) module_.model_destroy(handle_);
+}
+
+Status CudaModel::decode_rows(std::span<const DecodeBatcher::Row> rows) {
+    char err[512] = {0};
+    if (rows.size() == 1) {
+        const auto& r = rows[0];
+        if (module_.session_eval(static_cast<rwb_cuda_session*>(r.user), r.x, 1, r.pos, r.out,
+                                 RWB_CUDA_OUT_LOGITS_LAST, err, int(sizeof err)))
+            return gpu_error(err);
+        return Status::ok();
+    }
+    std::lock_guard lk(step_mu_);
+    const size_t n = rows.size(), E = size_t(n_embd_), V = size_t(n_vocab_);
+    // Kept between steps: fresh buffers of n * 600 KB each step cost more than the copies.
+    step_x_.resize(n * E);
+    step_out_.resize(n * V);
+    step_pos_.resize(n);
+    step_sessions_.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+        std::copy(rows[i].x, rows[i].x + E, step_x_.begin() + std::ptrdiff_t(i * E));
+        step_pos_[i] = rows[i].pos;
+        step_sessions_[i] = static_cast<rwb_cuda_session*>(rows[i].user);
+    }
+    if (module_.batch_decode(step_sessions_.data(), int(n), step_x_.data(), step_pos_.data(),
+                             step_out_.data(), RWB_CUDA_OUT_LOGITS_LAST, err, int(sizeof err)))
+        // "session i of n: ..." stays as it is: the batcher fails only that row with the rest.
+        return std::strncmp(err, "session ", 8) == 0 ? Status::error(err) : gpu_error(err);
+    for (size_t i = 0; i < n; ++i)
+        std::copy(step_out_.begin() + std::ptrdiff_t(i * V),
+                  step_out_.begin() + std::ptrdiff_t((i + 1) * V), rows[i].out);
+    return Status::ok();
 }
 
 } // namespace rwb::cuda_host

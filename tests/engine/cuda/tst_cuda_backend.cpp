@@ -15,6 +15,7 @@
 //   1.6e-2 from exact.
 // - Partial offload (1 of 2 layers on the CPU) vs all-GPU: no further from it than the CPU is,
 //   plus 1e-3. Two sessions batched vs each alone: 1e-4 (only the flash-decoding split differs).
+#include "cuda_backend_batching.h"
 #include "cuda_backend_sampling.h"
 #include "rwb/fit.h"
 #include "rwb/model.h"
@@ -481,6 +482,8 @@ int main() {
     batch_without_room_to_grow();
     too_small();
     g_failures += cuda_test::device_sampling_cases(probe, read_tokens("seq17"));
+    g_failures += cuda_test::batched_generation_cases(ref_dir() + "/models/llama-tiny-q8_0.gguf",
+                                                      read_tokens("seq150"));
     std::printf("%d failure(s)\n", g_failures);
     return g_failures ? 1 : 0;
 }

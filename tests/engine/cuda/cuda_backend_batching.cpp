@@ -1,0 +1,162 @@
+// tst_cuda_backend, decode steps batched across sessions (DecodeBatcher, as the app's chats and
+// comparison columns run: one Session::generate per thread on one loaded model). Each session
+// first generates alone (its steps run one row at a time), then 2 and 3 sessions generate the same
+// prompts at once on std::threads: every session must produce exactly its lone tokens (greedy,
+// and a seeded top-k sampler: each session has its own random stream), and the model's batcher
+// must report steps of more than one row. With sampling on the device (the default) a batched step
+// downloads the whole row instead (docs/cuda.md), so this runs with it on and off. A session that
+// stops early (its callback returns false) must not hold the others up or change their tokens.
+#include "cuda_backend_batching.h"
+
+#include "backends/cuda_host/cuda_model.h"
+#include "model/model_data.h"
+#include "rwb/model.h"
+#include "rwb/session.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace rwb::cuda_test {
+namespace {
+
+struct Gen {
+    std::vector<TokenId> tokens;
+    std::string error;
+};
+
+constexpr int kTokens = 40;
+
+// Generates from prompt on s; stop_after >= 0 ends it (callback false) after that many tokens.
+Gen generate(Session& s, const std::vector<TokenId>& prompt, const SamplerParams& sp,
+             int stop_after = -1) {
+    Gen g;
+    GenerationParams gp;
+    gp.sampler = sp;
+    gp.max_tokens = kTokens;
+    gp.start_in_thought = false;
+    gp.split_reasoning = false;
+    auto st = s.generate(prompt, gp, [&](const GeneratedToken& t) {
+        if (t.id >= 0) g.tokens.push_back(t.id);
+        return stop_after < 0 || int(g.tokens.size()) < stop_after;
+    });
+    if (!st) g.error = st.message();
+    return g;
+}
+
+std::vector<TokenId> prompt_for(const std::vector<TokenId>& base, int i) {
+    // Different lengths: the sessions' rows sit at different positions in each step.
+    const size_t n = std::min(base.size(), size_t(8 + 11 * i));
+    return {base.begin(), base.begin() + std::ptrdiff_t(n)};
+}
+
+} // namespace
+
+int batched_generation_cases(const std::string& model_path, const std::vector<TokenId>& prompt) {
+    int failures = 0;
+    auto check = [&](bool ok, const std::string& what) {
+        std::printf("%s %s\n", ok ? "PASS" : "FAIL", what.c_str());
+        if (!ok) ++failures;
+    };
+    unsetenv("RWB_CUDA_BATCH_WAIT_US"); // the default gathering (read when the model loads)
+    ModelOptions o;
+    o.load_tokenizer = false; // no end-of-generation token: every run makes kTokens
+    o.backend = Backend::Cuda;
+    o.plan_n_ctx = 256;
+    auto m = Model::load(model_path, o);
+    if (!m || (*m)->info().backend != "cuda" || !(*m)->data().cuda) {
+        check(false, "batched generation: " + model_path + " loads on the GPU");
+        return failures;
+    }
+    const auto& batcher = (*m)->data().cuda->batcher();
+    check(batcher.enabled(), "batched generation: the model's batcher is on by default");
+    SessionOptions so;
+    so.n_ctx = 256;
+    SamplerParams top_k = SamplerParams::r1_default();
+    top_k.top_k = 40;
+    top_k.temperature = 0.8f;
+    top_k.seed = 7;
+    struct Case {
+        const char* name;
+        SamplerParams p;
+    };
+    const Case cases[] = {{"greedy", SamplerParams::greedy()}, {"top-k 40, seed 7", top_k}};
+    for (const char* device : {"1", "0"}) {
+        setenv("RWB_CUDA_DEVICE_SAMPLING", device, 1); // before any thread starts
+        for (const Case& c : cases) {
+            for (int n : {2, 3}) {
+                const std::string what = std::string(c.name) + ", " + std::to_string(n) +
+                                         " sessions, device sampling " + device;
+                std::vector<Gen> alone(static_cast<size_t>(n)), together(static_cast<size_t>(n));
+                for (int i = 0; i < n; ++i) {
+                    auto s = Session::create(*m, so);
+                    if (!s) return check(false, what + ": session"), failures;
+                    alone[size_t(i)] = generate(**s, prompt_for(prompt, i), c.p);
+                }
+                std::vector<std::unique_ptr<Session>> sessions;
+                for (int i = 0; i < n; ++i) {
+                    auto s = Session::create(*m, so);
+                    if (!s) return check(false, what + ": session"), failures;
+                    sessions.push_back(std::move(*s));
+                }
+                const auto before = batcher.stats();
+                std::vector<std::thread> threads;
+                for (int i = 0; i < n; ++i)
+                    threads.emplace_back([&, i] {
+                        together[size_t(i)] =
+                            generate(*sessions[size_t(i)], prompt_for(prompt, i), c.p);
+                    });
+                for (auto& t : threads) t.join();
+                const auto after = batcher.stats();
+                bool same = true;
+                std::string detail;
+                for (int i = 0; i < n; ++i) {
+                    const auto& a = alone[size_t(i)];
+                    const auto& b = together[size_t(i)];
+                    size_t d = 0;
+                    while (d < a.tokens.size() && d < b.tokens.size() && a.tokens[d] == b.tokens[d])
+                        ++d;
+                    const bool ok = a.error.empty() && b.error.empty() &&
+                                    a.tokens.size() == size_t(kTokens) && a.tokens == b.tokens;
+                    same = same && ok;
+                    detail += " s" + std::to_string(i) + ": " + std::to_string(b.tokens.size()) +
+                              " tokens, first difference at " + std::to_string(d) + a.error +
+                              b.error + ";";
+                }
+                const uint64_t batched = after.batched_steps - before.batched_steps;
+                char buf[200];
+                std::snprintf(buf, sizeof buf, " %llu batched steps, largest %d rows",
+                              static_cast<unsigned long long>(batched), after.max_rows_seen);
+                check(same && batched > 0,
+                      "batched generation, " + what + ": each the same as alone:" + detail + buf);
+            }
+        }
+    }
+    // One of two sessions stops after 5 tokens: the other goes on alone with its own tokens.
+    setenv("RWB_CUDA_DEVICE_SAMPLING", "1", 1);
+    {
+        auto s0 = Session::create(*m, so);
+        auto s1 = Session::create(*m, so);
+        auto s2 = Session::create(*m, so);
+        if (!s0 || !s1 || !s2) return check(false, "batched: sessions"), failures;
+        const Gen alone = generate(**s0, prompt_for(prompt, 0), SamplerParams::greedy());
+        Gen a, b;
+        std::thread ta([&] { a = generate(**s1, prompt_for(prompt, 0), SamplerParams::greedy()); });
+        std::thread tb(
+            [&] { b = generate(**s2, prompt_for(prompt, 1), SamplerParams::greedy(), 5); });
+        ta.join();
+        tb.join();
+        check(a.error.empty() && b.error.empty() && a.tokens == alone.tokens &&
+                  b.tokens.size() == 5,
+              "batched generation: a session that stops early leaves the other's tokens as alone "
+              "(" +
+                  std::to_string(a.tokens.size()) + " and " + std::to_string(b.tokens.size()) +
+                  " tokens" + a.error + b.error + ")");
+    }
+    unsetenv("RWB_CUDA_DEVICE_SAMPLING");
+    return failures;
+}
+
+} // namespace rwb::cuda_test
