@@ -5,6 +5,7 @@
 
 #include "backends/backend.h"
 
+#include <algorithm>
 #include <chrono>
 
 namespace rwb {
@@ -68,6 +69,10 @@ Result<GenerationStats> Session::generate(std::span<const TokenId> prompt,
     const auto reduction = sampler->reduction();
     const bool device_sampling =
         executor_->device_sampling() && reduction && executor_->can_select(*reduction);
+    // After a step the device could not reduce (more nucleus candidates than it returns: a flat
+    // distribution), the next 1, 2, 4 .. 64 steps (doubling while it goes on) download their rows
+    // as before, so a run of flat rows rarely pays for the attempt; a reduced step resets it.
+    int device_skip = 0, device_backoff = 1;
     const auto t_gen = std::chrono::steady_clock::now();
     for (;;) {
         if (cancelled()) {
@@ -79,7 +84,18 @@ Result<GenerationStats> Session::generate(std::span<const TokenId> prompt,
             break;
         }
         const std::optional<TokenId> forced = budget.forced_token();
-        const TokenId id = forced ? *forced : sample_next(*sampler, stats);
+        TokenId id = forced ? *forced : -1;
+        if (!forced) {
+            const int64_t reduced_before = stats.device_sampled_tokens;
+            bool declined = false;
+            if (Status ss = sample_next(*sampler, stats, &id, &declined); !ss) return ss;
+            if (declined) {
+                device_skip = device_backoff;
+                device_backoff = std::min(device_backoff * 2, 64);
+            } else if (stats.device_sampled_tokens > reduced_before) {
+                device_backoff = 1;
+            }
+        }
         if (id < 0) return R::error("sampling failed");
         if (!forced && tok && tok->is_end_of_generation(id)) {
             stats.stop = StopReason::EndOfGeneration;
@@ -115,8 +131,9 @@ Result<GenerationStats> Session::generate(std::span<const TokenId> prompt,
         // Sampling on the device (CUDA, all layers on the GPU): the logits stay there and the
         // next sample_next() downloads only the reduction the sampler needs.
         const TokenId one[1] = {id};
-        Status s = device_sampling ? evaluate_keep(id)
-                                   : evaluate(std::span<const TokenId>(one, 1), nullptr);
+        const bool keep = device_sampling && device_skip == 0;
+        if (device_skip > 0) --device_skip;
+        Status s = keep ? evaluate_keep(id) : evaluate(std::span<const TokenId>(one, 1), nullptr);
         if (!s) {
             if (cancelled()) {
                 stats.stop = StopReason::Cancelled;

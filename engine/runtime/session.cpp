@@ -97,21 +97,27 @@ Status Session::evaluate_keep(TokenId id) {
     return Status::ok();
 }
 
-TokenId Session::sample_next(Sampler& sampler, GenerationStats& stats) {
+Status Session::sample_next(Sampler& sampler, GenerationStats& stats, TokenId* id, bool* declined) {
+    *declined = false;
     if (has_logits_ && logits_on_device_) {
         if (const auto how = sampler.reduction()) {
             Sampler::Reduced reduced;
             bool done = false;
-            if (!executor_->select(*how, reduced, &done)) return -1;
+            RWB_RETURN_IF_ERROR(executor_->select(*how, reduced, &done));
             // sample_reduced refuses (-1) without drawing: the whole row below gives the same.
             if (done)
-                if (const TokenId id = sampler.sample_reduced(reduced); id >= 0) {
+                if (const TokenId t = sampler.sample_reduced(reduced); t >= 0) {
                     ++stats.device_sampled_tokens;
-                    return id;
+                    *id = t;
+                    return Status::ok();
                 }
         }
+        *declined = true;
     }
-    return sampler.sample(logits());
+    const auto row = logits();
+    if (row.empty()) return Status::error("the logits could not be read from the device");
+    *id = sampler.sample(row);
+    return Status::ok();
 }
 
 Status Session::evaluate(std::span<const TokenId> tail, std::vector<float>* all_logits) {

@@ -160,8 +160,9 @@ private:
     Status evaluate(std::span<const TokenId> tokens, std::vector<float>* all_logits);
     // One token, its logits left on the device where the executor can (generate()).
     Status evaluate_keep(TokenId id);
-    // The next token from the last logits: from the device's reduction where it suffices.
-    TokenId sample_next(Sampler& sampler, GenerationStats& stats);
+    // The next token from the last logits: from the device's reduction where it suffices
+    // (*declined: the row was on the device but the reduction did not serve; it was downloaded).
+    Status sample_next(Sampler& sampler, GenerationStats& stats, TokenId* id, bool* declined);
 
     std::shared_ptr<const Model> model_;
     SessionOptions options_;
