@@ -5,15 +5,20 @@
 // for greedy, top-k, the R1 default, min-p and penalties; the device path must really have been
 // taken (GenerationStats::device_sampled_tokens) where it applies (penalties included), and not at
 // all where it cannot be (top-k above 1024) or is switched off. After a device-sampled generation,
-// Session::logits() downloads the row: it must equal the switched-off session's.
+// Session::logits() downloads the row: it must equal the switched-off session's. On a reference
+// model (1k vocabulary) and on a random 152k-vocabulary model written here.
 #include "cuda_backend_sampling.h"
 
+#include "quant/synth_writer.h"
 #include "rwb/model.h"
 #include "rwb/session.h"
+
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -60,9 +65,8 @@ Run generate(const std::shared_ptr<const Model>& m, const std::vector<TokenId>& 
     return r;
 }
 
-} // namespace
-
-int device_sampling_cases(const std::string& model_path, const std::vector<TokenId>& prompt) {
+int run_cases(const std::string& model_path, const std::string& label,
+              const std::vector<TokenId>& prompt) {
     int failures = 0;
     auto check = [&](bool ok, const std::string& what) {
         std::printf("%s %s\n", ok ? "PASS" : "FAIL", what.c_str());
@@ -107,8 +111,11 @@ int device_sampling_cases(const std::string& model_path, const std::vector<Token
     penalty.frequency_penalty = 0.1f;
     SamplerParams greedy_penalty = SamplerParams::greedy();
     greedy_penalty.repetition_penalty = 1.5f;
+    SamplerParams top_k_max = top_k; // the device's largest top-k
+    top_k_max.top_k = 1024;
     const Case cases[] = {{"greedy", SamplerParams::greedy(), true},
                           {"top-k 40", top_k, true},
+                          {"top-k 1024", top_k_max, n_vocab > 1024},
                           {"R1 default (T 0.6, top-p 0.95)", r1, small_vocab},
                           {"R1 default at T 0.01", r1_sharp, true},
                           {"min-p 0.05", min_p, true},
@@ -145,16 +152,54 @@ int device_sampling_cases(const std::string& model_path, const std::vector<Token
             for (size_t i = 0; logits_same && i < on.last_logits.size(); ++i)
                 logits_same = on.last_logits[i] == off.last_logits[i] ||
                               (std::isnan(on.last_logits[i]) && std::isnan(off.last_logits[i]));
-            char buf[300];
-            std::snprintf(buf, sizeof buf,
-                          "sampling on the device, %s: %zu tokens, same as the whole-row path: %s "
-                          "(first difference at %zu); %lld of them sampled on the device; "
-                          "logits() after it the same: %s",
-                          what.c_str(), on.tokens.size(), same ? "yes" : "NO", first_diff,
-                          static_cast<long long>(dev), logits_same ? "yes" : "NO");
+            char buf[400];
+            std::snprintf(
+                buf, sizeof buf,
+                "sampling on the device, %s, %s: %zu tokens, same as the whole-row path: %s "
+                "(first difference at %zu); %lld of them sampled on the device; "
+                "logits() after it the same: %s",
+                label.c_str(), what.c_str(), on.tokens.size(), same ? "yes" : "NO", first_diff,
+                static_cast<long long>(dev), logits_same ? "yes" : "NO");
             check(same && path_ok && logits_same, buf);
         }
     }
+    return failures;
+}
+
+} // namespace
+
+int device_sampling_cases(const std::string& model_path, const std::vector<TokenId>& prompt) {
+    int failures = run_cases(model_path, "1k vocabulary", prompt);
+    // A vocabulary of the R1 distills' size: top-k over 152k tokens, and random weights whose
+    // near-uniform rows at T 0.6 leave more nucleus candidates than the device returns (the
+    // whole-row fallback and its back-off), while T 0.01 leaves few.
+    quant::SynthShape shape;
+    shape.name = "sampling-152k";
+    shape.arch = "qwen2";
+    shape.hidden = 128;
+    shape.layers = 1;
+    shape.heads = 4;
+    shape.kv_heads = 2;
+    shape.head_dim = 32;
+    shape.ffn = 256;
+    shape.vocab = 151936;
+    shape.context = 512;
+    shape.tied_embeddings = true;
+    shape.qkv_bias = true;
+    const std::string path = (std::filesystem::temp_directory_path() /
+                              ("rwb-sampling-152k-" + std::to_string(getpid()) + ".gguf"))
+                                 .string();
+    quant::SynthOptions so;
+    so.seed = 7;
+    if (Status st = quant::write_synth_model(shape, *quant::parse_quant_mix("q8_0"), so, path);
+        !st) {
+        std::printf("FAIL sampling on the device: cannot write %s: %s\n", path.c_str(),
+                    st.message().c_str());
+        return failures + 1;
+    }
+    failures += run_cases(path, "152k vocabulary", prompt);
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
     return failures;
 }
 
