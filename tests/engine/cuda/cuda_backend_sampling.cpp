@@ -94,6 +94,11 @@ int run_cases(const std::string& model_path, const std::string& label,
     // close together, and at T 0.6 more than the device's 4096 candidates may survive).
     SamplerParams r1_sharp = SamplerParams::r1_default();
     r1_sharp.temperature = 0.01f;
+    // Between the two: on the random 152k model some rows leave a few candidates, some
+    // hundreds or thousands (a second copy past the first 512), some more than the device
+    // returns (the whole row, then the back-off).
+    SamplerParams r1_mixed = SamplerParams::r1_default();
+    r1_mixed.temperature = 0.06f;
     SamplerParams min_p = SamplerParams::r1_default();
     min_p.top_p = 1.0f;
     min_p.min_p = 0.05f;
@@ -118,6 +123,7 @@ int run_cases(const std::string& model_path, const std::string& label,
                           {"top-k 1024", top_k_max, n_vocab > 1024},
                           {"R1 default (T 0.6, top-p 0.95)", r1, small_vocab},
                           {"R1 default at T 0.01", r1_sharp, true},
+                          {"R1 default at T 0.06", r1_mixed, small_vocab},
                           {"min-p 0.05", min_p, true},
                           {"top-k 1500 (whole row)", big_k, false},
                           {"penalties, T 0.01", penalty, true},
