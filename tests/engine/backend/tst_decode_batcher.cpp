@@ -27,7 +27,8 @@ using namespace std::chrono_literals;
 namespace {
 
 // out = 3 * x + pos for every row, one recorded entry (the peers) per step. Rows of peers in
-// `failing` fail the step naming that row, as the CUDA module does.
+// `failing` fail the step at odd positions, naming that row, as the CUDA module does (a session
+// that failed is not waited for; its next, even step makes it active again).
 struct Recorder {
     std::mutex mu;
     std::vector<std::vector<uint64_t>> steps;
@@ -42,7 +43,7 @@ struct Recorder {
         for (const auto& r : rows) peers.push_back(r.peer);
         steps.push_back(peers);
         for (size_t i = 0; i < rows.size(); ++i)
-            if (failing.count(rows[i].peer)) {
+            if (failing.count(rows[i].peer) && rows[i].pos % 2 == 1) {
                 step_failed.push_back(true);
                 return Status::error("session " + std::to_string(i + 1) + " of " +
                                      std::to_string(rows.size()) + ": out of GPU memory: test");
@@ -198,8 +199,9 @@ private slots:
         QCOMPARE(w[0].ok, 30);
         QCOMPARE(w[2].ok, 30);
         QVERIFY(w[0].errors.empty() && w[2].errors.empty());
-        QCOMPARE(w[1].ok, 0);
-        QCOMPARE(int(w[1].errors.size()), 30);
+        QCOMPARE(w[1].ok, 15); // its even steps
+        QCOMPARE(w[1].wrong, 0);
+        QCOMPARE(int(w[1].errors.size()), 15);
         for (const auto& e : w[1].errors)
             QCOMPARE(QString::fromStdString(e), "out of GPU memory: test");
         // Some failing step held other rows, which then ran again without the failing one.
