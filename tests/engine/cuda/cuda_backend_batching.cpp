@@ -185,6 +185,45 @@ int batched_generation_cases(const std::string& model_path, const std::vector<To
                   " tokens, first difference at " + std::to_string(d) +
                   (tie ? ", a near tie" : "") + a.error + b.error + ")");
     }
+    // Out of GPU memory in a batched step: D's cache is full at 512 positions and may not grow,
+    // A's has room. D's generation fails with the module's one line (no "session i of N"
+    // prefix), A's goes on with its lone tokens (its rows run again without D's).
+    {
+        SessionOptions big = so;
+        big.n_ctx = 2048;
+        std::vector<TokenId> long_prompt;
+        while (long_prompt.size() < 512 && !prompt.empty())
+            long_prompt.push_back(prompt[long_prompt.size() % prompt.size()]);
+        auto sa = Session::create(*m, big), sd = Session::create(*m, big);
+        auto s0 = Session::create(*m, big);
+        // Both prefilled before the limit (their caches are taken as they fill); generate() then
+        // evaluates only the prompt's last token again.
+        if (!sa || !sd || !s0 || !(*sd)->prefill(long_prompt) ||
+            !(*sa)->prefill(prompt_for(prompt, 1)))
+            return check(false, "batched out of memory: sessions"), failures;
+        const Gen alone = generate(**s0, prompt_for(prompt, 1), SamplerParams::greedy(), -1, true);
+        s0->reset();
+        const auto before = batcher.stats();
+        setenv("RWB_CUDA_VRAM_LIMIT_MIB", "512", 1); // the module's reserve alone: nothing grows
+        Gen a, d;
+        std::thread ta([&] { a = generate(**sa, prompt_for(prompt, 1), SamplerParams::greedy()); });
+        std::thread td([&] { d = generate(**sd, long_prompt, SamplerParams::greedy()); });
+        ta.join();
+        td.join();
+        unsetenv("RWB_CUDA_VRAM_LIMIT_MIB");
+        const auto after = batcher.stats();
+        size_t diff = 0;
+        bool tie = false;
+        const bool a_ok = same_tokens(alone, a, true, &diff, &tie);
+        const bool d_ok = !d.error.empty() && d.error.find('\n') == std::string::npos &&
+                          d.error.rfind("out of GPU memory", 0) == 0;
+        std::printf("D: %s; batched steps %llu\n", d.error.c_str(),
+                    static_cast<unsigned long long>(after.batched_steps - before.batched_steps));
+        check(a_ok && d_ok, "batched out of memory: D fails alone with one line, A's " +
+                                std::to_string(a.tokens.size()) +
+                                " tokens are its lone ones (first difference at " +
+                                std::to_string(diff) + (tie ? ", a near tie" : "") + ")" + a.error);
+    }
     unsetenv("RWB_CUDA_DEVICE_SAMPLING");
     return failures;
 }
