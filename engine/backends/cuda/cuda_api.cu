@@ -8,6 +8,7 @@
 // new block before letting the old one go, and on failure that session's step returns "out of GPU
 // memory: ..." with its cache, the shared buffers and every other session as they were (the
 // session can go on once memory is freed, or be cleared or destroyed).
+#include "api_handles.h"
 #include "backends/cuda_host/cuda_abi.h"
 #include "device_model.h"
 
@@ -16,46 +17,14 @@
 #include <string>
 #include <vector>
 
-struct rwb_cuda_model {
-    rwb::cuda::DevModel* m;
-};
-// Sampling on the device (sample_select.cu): the session's copy of its last row of logits and the
-// selection's buffers, taken at the first RWB_CUDA_OUT_LOGITS_DEVICE evaluation (one block:
-// the row, the header and candidates, the work area), and the pinned host copy of the result.
-struct SampleBuffers {
-    void* block = nullptr;
-    uint64_t bytes = 0;
-    float* logits = nullptr;
-    rwb::cuda::SelectHeader* header = nullptr;
-    rwb::cuda::SelectCandidate* cands = nullptr;
-    rwb::cuda::SelectWork* work = nullptr;
-    float* penalised = nullptr;     // the row after penalties
-    int32_t* penalty_ids = nullptr; // RWB_CUDA_SELECT_MAX_PENALTY_IDS, then as many counts
-    void* host = nullptr; // pinned: header + RWB_CUDA_SELECT_CAPACITY candidates, then the
-                          // penalty ids and counts to upload
-    uint8_t* host_upload = nullptr; // in host: the penalty ids and counts
-    bool ready = false;             // logits holds the last evaluation's row
-};
-
-struct rwb_cuda_session {
-    rwb::cuda::DevSession s;
-    SampleBuffers smp;
-};
-
 namespace {
 
 using rwb::cuda::DevModel;
 using rwb::cuda::DevSession;
+using rwb::cuda::put;
 
 // Positions a new session's KV cache holds before it first grows.
 constexpr int64_t kKvFirstPositions = 512;
-
-void put(char* dst, int size, const std::string& text) {
-    if (!dst || size <= 0) return;
-    const size_t n = std::min(text.size(), size_t(size - 1));
-    std::memcpy(dst, text.data(), n);
-    dst[n] = '\0';
-}
 
 // Makes s's KV cache hold at least `need` positions, keeping the first `keep` (those written).
 // The K and V halves are each [layer][kv_head][capacity][head_dim], so the move is one 2-D copy
@@ -98,69 +67,6 @@ bool reserve_kv(DevSession& s, int64_t need, int64_t keep, std::string& err) {
     s.k = k;
     s.v = v;
     s.capacity = cap;
-    return true;
-}
-
-uint64_t round_up(uint64_t v) {
-    return (v + 255) / 256 * 256;
-}
-
-// Takes the sampling buffers of a session (once). Caller holds the model's mu.
-bool ensure_sample_buffers(rwb_cuda_session& session, std::string& err) {
-    SampleBuffers& b = session.smp;
-    if (b.block) return true;
-    const uint64_t row = round_up(uint64_t(session.s.model->shape.n_vocab) * 4);
-    const uint64_t out =
-        round_up(sizeof(rwb::cuda::SelectHeader) +
-                 uint64_t(RWB_CUDA_SELECT_CAPACITY) * sizeof(rwb::cuda::SelectCandidate));
-    const uint64_t work = round_up(sizeof(rwb::cuda::SelectWork));
-    const uint64_t penalties = uint64_t(RWB_CUDA_SELECT_MAX_PENALTY_IDS) * 8;
-    const uint64_t bytes = row + out + work + row + penalties;
-    void* host = nullptr;
-    if (cudaMallocHost(&host, out + penalties) != cudaSuccess) {
-        cudaGetLastError();
-        err = "cannot allocate pinned host memory for sampling on the device";
-        return false;
-    }
-    void* block = nullptr;
-    if (!rwb::cuda::dev_alloc(&block, bytes, "sampling on the device", err)) {
-        cudaFreeHost(host);
-        return false;
-    }
-    auto* base = static_cast<uint8_t*>(block);
-    b.block = block;
-    b.bytes = bytes;
-    b.host = host;
-    b.logits = reinterpret_cast<float*>(base);
-    b.header = reinterpret_cast<rwb::cuda::SelectHeader*>(base + row);
-    b.cands = reinterpret_cast<rwb::cuda::SelectCandidate*>(b.header + 1);
-    b.work = reinterpret_cast<rwb::cuda::SelectWork*>(base + row + out);
-    b.penalised = reinterpret_cast<float*>(base + row + out + work);
-    b.penalty_ids = reinterpret_cast<int32_t*>(base + row + out + work + row);
-    b.host_upload = static_cast<uint8_t*>(host) + out;
-    return true;
-}
-
-void free_sample_buffers(SampleBuffers& b) {
-    if (b.block) rwb::cuda::dev_free(b.block, b.bytes);
-    if (b.host) cudaFreeHost(b.host);
-    b = SampleBuffers{};
-}
-
-static_assert(RWB_CUDA_SELECT_MAX_TOP_K == rwb::cuda::kSelectMaxTopK, "one top-k limit");
-static_assert(sizeof(rwb_cuda_candidate) == sizeof(rwb::cuda::SelectCandidate), "one layout");
-
-// Nucleus candidates downloaded with the header; more (rare) take a second copy.
-constexpr int kFirstCopyCandidates = 512;
-
-bool copy_back(const void* src, void* dst, size_t bytes, cudaStream_t stream, std::string& err) {
-    cudaError_t e = cudaMemcpyAsync(dst, src, bytes, cudaMemcpyDeviceToHost, stream);
-    if (e == cudaSuccess) e = cudaStreamSynchronize(stream);
-    if (e == cudaSuccess) e = cudaGetLastError();
-    if (e != cudaSuccess) {
-        err = std::string("sampling on the device: ") + cudaGetErrorString(e);
-        return false;
-    }
     return true;
 }
 
@@ -278,7 +184,7 @@ void rwb_cuda_session_destroy(rwb_cuda_session* session) {
         std::lock_guard<std::mutex> lock(session->s.model->mu);
         if (session->s.k)
             rwb::cuda::dev_free(session->s.k, session->s.model->kv_bytes(session->s.capacity));
-        free_sample_buffers(session->smp);
+        rwb::cuda::free_sample_buffers(session->smp);
     }
     delete session;
 }
@@ -292,14 +198,14 @@ int rwb_cuda_session_eval(rwb_cuda_session* session, const float* x, int64_t n, 
     }
     std::lock_guard<std::mutex> lock(s.model->mu);
     std::string e;
-    SampleBuffers& smp = session->smp;
+    rwb::cuda::SampleBuffers& smp = session->smp;
     if (out_mode == RWB_CUDA_OUT_LOGITS_DEVICE) {
         // Before anything runs: a session that cannot take the buffers is left as it was.
         if (!s.model->has_output) {
             put(err, err_size, "logits asked of a model whose output layer is not on the GPU");
             return 1;
         }
-        if (!ensure_sample_buffers(*session, e)) {
+        if (!rwb::cuda::ensure_sample_buffers(*session, e)) {
             put(err, err_size, e);
             return 1;
         }
@@ -318,123 +224,6 @@ int rwb_cuda_session_eval(rwb_cuda_session* session, const float* x, int64_t n, 
         return 1;
     }
     smp.ready = out_mode == RWB_CUDA_OUT_LOGITS_DEVICE;
-    return 0;
-}
-
-int rwb_cuda_session_select(rwb_cuda_session* session, const rwb_cuda_select_request* request,
-                            rwb_cuda_candidate* out, int capacity, int* count, double* total,
-                            float* max_logit, char* err, int err_size) {
-    using namespace rwb::cuda;
-    DevModel& m = *session->s.model;
-    std::lock_guard<std::mutex> lock(m.mu);
-    SampleBuffers& b = session->smp;
-    if (!b.ready) {
-        put(err, err_size, "no logits on the device");
-        return 1;
-    }
-    const int64_t V = m.shape.n_vocab;
-    const rwb_cuda_select_request& r = *request;
-    const size_t head = sizeof(SelectHeader);
-    auto* host_head = static_cast<SelectHeader*>(b.host);
-    auto* host_cands = reinterpret_cast<SelectCandidate*>(host_head + 1);
-    std::string e;
-    // Checked before anything is queued (the pinned buffers are reused by the next call).
-    const bool known = r.kind == RWB_CUDA_SELECT_ARGMAX || r.kind == RWB_CUDA_SELECT_TOP_K ||
-                       r.kind == RWB_CUDA_SELECT_NUCLEUS;
-    const int k_out = int(std::min<int64_t>(r.top_k, V));
-    if (!known || capacity < 1 ||
-        (r.kind == RWB_CUDA_SELECT_TOP_K &&
-         (r.top_k <= 0 || r.top_k > RWB_CUDA_SELECT_MAX_TOP_K || capacity < k_out))) {
-        put(err, err_size,
-            "selection " + std::to_string(r.kind) + " (top-k " + std::to_string(r.top_k) +
-                ", room for " + std::to_string(capacity) + ") cannot be made on the device");
-        return 1;
-    }
-    // Penalties: ids and counts through the pinned buffer, applied to a copy of the row.
-    const float* row = b.logits;
-    if (r.penalty_count > 0) {
-        if (r.penalty_count > RWB_CUDA_SELECT_MAX_PENALTY_IDS) {
-            put(err, err_size, "too many penalised tokens for the device");
-            return 1;
-        }
-        for (int i = 0; i < r.penalty_count; ++i)
-            if (r.penalty_ids[i] < 0 || r.penalty_ids[i] >= V) {
-                put(err, err_size, "penalised token outside the vocabulary");
-                return 1;
-            }
-        const size_t n_bytes = size_t(r.penalty_count) * 4;
-        std::memcpy(b.host_upload, r.penalty_ids, n_bytes);
-        std::memcpy(b.host_upload + n_bytes, r.penalty_counts, n_bytes);
-        if (cudaMemcpyAsync(b.penalty_ids, b.host_upload, 2 * n_bytes, cudaMemcpyHostToDevice,
-                            m.stream) != cudaSuccess) {
-            put(err, err_size,
-                std::string("sampling on the device: ") + cudaGetErrorString(cudaGetLastError()));
-            return 1;
-        }
-        apply_penalties(b.logits, b.penalised, V, b.penalty_ids,
-                        reinterpret_cast<const float*>(b.penalty_ids + r.penalty_count),
-                        r.penalty_count, r.repetition, r.presence, r.frequency, m.stream);
-        row = b.penalised;
-    }
-    int n_out = 0;
-    switch (r.kind) {
-    case RWB_CUDA_SELECT_ARGMAX:
-        select_argmax(row, V, b.header, m.stream);
-        if (!copy_back(b.header, b.host, head, m.stream, e)) break;
-        out[0] = {argmax_from_key(host_head->best_key), 0.0f};
-        n_out = 1;
-        break;
-    case RWB_CUDA_SELECT_TOP_K: {
-        select_top_k(row, V, r.inv_temperature, r.top_k, b.header, b.cands, m.stream);
-        if (!copy_back(b.header, b.host, head + size_t(k_out) * sizeof(SelectCandidate), m.stream,
-                       e))
-            break;
-        n_out = host_head->count;
-        break;
-    }
-    case RWB_CUDA_SELECT_NUCLEUS: {
-        const int cap = std::min(capacity, RWB_CUDA_SELECT_CAPACITY);
-        select_nucleus(row, V, r.inv_temperature, r.top_p, r.min_p, cap, b.header, b.cands, b.work,
-                       m.stream);
-        const int first = std::min(cap, kFirstCopyCandidates);
-        if (!copy_back(b.header, b.host, head + size_t(first) * sizeof(SelectCandidate), m.stream,
-                       e))
-            break;
-        n_out = host_head->count;
-        if (n_out > cap) {
-            n_out = -1;
-        } else if (n_out > first &&
-                   !copy_back(b.cands + first, host_cands + first,
-                              size_t(n_out - first) * sizeof(SelectCandidate), m.stream, e)) {
-            break;
-        }
-        if (total) *total = host_head->total;
-        if (max_logit) *max_logit = host_head->max_logit;
-        break;
-    }
-    }
-    if (!e.empty()) {
-        put(err, err_size, e);
-        return 1;
-    }
-    if (r.kind != RWB_CUDA_SELECT_ARGMAX)
-        for (int i = 0; i < n_out; ++i) out[i] = {host_cands[i].id, host_cands[i].logit};
-    *count = n_out;
-    return 0;
-}
-
-int rwb_cuda_session_logits(rwb_cuda_session* session, float* out, char* err, int err_size) {
-    DevModel& m = *session->s.model;
-    std::lock_guard<std::mutex> lock(m.mu);
-    if (!session->smp.ready) {
-        put(err, err_size, "no logits on the device");
-        return 1;
-    }
-    std::string e;
-    if (!copy_back(session->smp.logits, out, size_t(m.shape.n_vocab) * 4, m.stream, e)) {
-        put(err, err_size, e);
-        return 1;
-    }
     return 0;
 }
 
