@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <exception>
 #include <string>
 
 namespace rwb::cuda_host {
@@ -214,7 +215,14 @@ void DecodeBatcher::run_batch(std::vector<Pending*>& batch) {
     while (!left.empty()) {
         rows.clear();
         for (const Pending* p : left) rows.push_back(p->row);
-        const Status st = step_(rows);
+        // The step does not throw, but a throw here would leave every waiting caller without an
+        // answer (and the lead taken): it becomes the step's error instead.
+        Status st = Status::ok();
+        try {
+            st = step_(rows);
+        } catch (const std::exception& e) {
+            st = Status::error(std::string("decode step failed: ") + e.what());
+        }
         ++add.steps;
         add.rows += rows.size();
         if (rows.size() > 1) ++add.batched_steps;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -225,6 +226,23 @@ private slots:
         QCOMPARE(int(a.errors.size()), 5);
         QCOMPARE(int(c.errors.size()), 5);
         QCOMPARE(QString::fromStdString(a.errors[0]), "GPU: boom");
+    }
+
+    void throwingStepAnswersAndReleases() {
+        std::atomic<int> calls{0};
+        DecodeBatcher b(
+            [&](std::span<const DecodeBatcher::Row> rows) {
+                if (calls.fetch_add(1) == 0) throw std::runtime_error("boom");
+                for (const auto& r : rows) r.out[0] = 3.0f * r.x[0] + float(r.pos);
+                return Status::ok();
+            },
+            opts(20ms, 500ms));
+        Worker a;
+        a.peer = b.join();
+        a.loop(b, 3, 2.0f);
+        QCOMPARE(int(a.errors.size()), 1);
+        QCOMPARE(QString::fromStdString(a.errors[0]), "decode step failed: boom");
+        QCOMPARE(a.ok, 2); // the lead was given back
     }
 
     void disabledRunsEveryRowAlone() {
