@@ -181,8 +181,15 @@ void DecodeBatcher::lead(std::unique_lock<std::mutex>& lk, Pending& self) {
             return;
         }
         const auto now = Clock::now();
-        if (int(queue_.size()) >= options_.max_rows || missing_peers(now) == 0 || now >= deadline)
+        if (int(queue_.size()) >= options_.max_rows || missing_peers(now) == 0) break;
+        if (now >= deadline) {
+            // The peers still missing are not waited for again until they next decode: one that
+            // stopped generating (or is slow between its steps) costs one deadline, not one per
+            // step for the whole active window.
+            for (auto& [id, p] : peers_)
+                if (!p.queued && active(p, now)) p.last = {};
             break;
+        }
         // Cancellable: look at the flag now and then (nothing notifies on it).
         cv_.wait_until(lk, self.cancel ? std::min(deadline, now + kCancelPoll) : deadline);
     }

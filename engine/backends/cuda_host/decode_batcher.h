@@ -7,6 +7,7 @@
 // row, or until the gathering deadline (default 1 ms), then runs the step for the queued rows
 // (at most max_rows at once; more run as further steps) and hands each caller its result.
 // Followers sleep on a condition variable. A lone session never waits: it has no active peer.
+// A peer that misses a deadline is not waited for again until it next decodes.
 // A step that fails naming "session i of N: why" fails only row i (with "why"); the others run
 // again without it. The step itself is a function, so the gathering is tested on the CPU.
 #pragma once

@@ -187,6 +187,24 @@ private slots:
         QCOMPARE(a.ok, 15);
     }
 
+    // A peer that was active but does not come costs one deadline, not one per step.
+    void missingPeerCostsOneDeadline() {
+        Recorder rec;
+        rec.work = 0us;
+        DecodeBatcher b(rec.step(), opts(300ms, 60s));
+        Worker a;
+        a.peer = b.join();
+        const uint64_t gone = b.join();
+        b.touch(gone); // decoded a moment ago, never again
+        const auto t0 = Clock::now();
+        a.loop(b, 5, 1.0f);
+        const double ms = ms_since(t0);
+        QCOMPARE(a.ok, 5);
+        QVERIFY2(ms >= 250.0, "the first step did not wait for the active peer");
+        QVERIFY2(ms < 1000.0, "every step waited for a peer that did not come");
+        QVERIFY(!b.has_active_peers(a.peer));
+    }
+
     void failingRowFailsAlone() {
         Recorder rec;
         DecodeBatcher b(rec.step(), opts(20ms, 500ms));
