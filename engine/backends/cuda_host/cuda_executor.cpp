@@ -30,6 +30,7 @@ Result<std::unique_ptr<CudaExecutor>> CudaExecutor::create(const model::ModelDat
         e->cpu_ = std::make_unique<runtime::Forward>(m, cpu_cache, pool, max_batch);
     else if (e->gpu_->batcher().enabled())
         e->peer_ = e->gpu_->batcher().join();
+    e->n_ctx_ = n_ctx;
     e->x_.resize(size_t(max_batch) * size_t(m.hp.n_embd));
     return R(std::move(e));
 }
@@ -56,9 +57,12 @@ Status CudaExecutor::eval(const TokenId* tokens, int64_t n, int64_t pos0, float*
     const CudaModule& mod = gpu_->module();
     if (gpu_->all_layers()) {
         // A decode step: batched with the other sessions of this model that decode now.
-        if (peer_ && n == 1 && !all_rows)
+        if (peer_ && n == 1 && !all_rows) {
+            // Checked here: the module would fail the whole batched step without naming the row.
+            if (pos0 < 0 || pos0 >= n_ctx_) return Status::error("context is full");
             return gpu_->batcher().decode(
                 DecodeBatcher::Row{peer_, x_.data(), pos0, logits, session_}, cancel);
+        }
         if (peer_) gpu_->batcher().idle(peer_); // a prefill: nobody waits for this session
         const int mode = all_rows ? RWB_CUDA_OUT_LOGITS_ALL : RWB_CUDA_OUT_LOGITS_LAST;
         if (mod.session_eval(session_, x_.data(), n, pos0, logits, mode, err, int(sizeof err)))

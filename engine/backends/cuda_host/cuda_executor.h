@@ -51,6 +51,7 @@ private:
     uint64_t peer_ = 0; // in gpu_->batcher() (all layers on the GPU, batching on); 0: none
     std::unique_ptr<runtime::Forward> cpu_; // layers gpu_layers .. n_layer-1
     int64_t max_batch_;
+    int64_t n_ctx_ = 0;
     std::vector<float> x_;                     // [max_batch][n_embd] embeddings / hidden state
     std::vector<rwb_cuda_candidate> selected_; // select()'s result, RWB_CUDA_SELECT_CAPACITY
     bool no_room_to_sample_ = false;           // the module could not take the sampling buffers
