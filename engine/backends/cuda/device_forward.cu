@@ -4,6 +4,7 @@
 // kMaxMatvecRows rows the products are quantized mat-vecs straight from the packed weights; more
 // rows take the tensor-core path (weights dequantized to F16 tiles, cuBLAS GEMM, F32 accumulate).
 #include "device_model.h"
+#include "launch_tuning.h"
 
 #include <algorithm>
 #include <cmath>
@@ -55,7 +56,7 @@ int splits_for(const RowKv* rows, int n) {
     if (n > kMaxMatvecRows) return 1; // prefill: rows x heads already fill the GPU
     int64_t longest = 0;
     for (int i = 0; i < n; ++i) longest = std::max<int64_t>(longest, rows[i].pos + 1);
-    return decode_splits(longest);
+    return decode_splits(longest, launch_tuning().split_positions);
 }
 
 // Decode rows: RMSNorm fused into the staged products, q/k/v in one launch, gate/up with the

@@ -27,6 +27,9 @@ const LaunchTuning& launch_tuning() {
             cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, dev) == cudaSuccess &&
             major >= 9 && env_int("RWB_CUDA_PDL", 1, 0, 1) == 1;
         r.early_trigger = env_int("RWB_CUDA_PDL_EARLY", 1, 0, 1) == 1;
+        r.split_positions = env_int("RWB_CUDA_SPLIT_POSITIONS", 32, 8, 256);
+        const char* w = std::getenv("RWB_CUDA_WPR");
+        r.wpr_one_pass = !(w && std::strcmp(w, "old") == 0);
         r.prefetch_ahead = env_int("RWB_CUDA_PREFETCH_AHEAD", 0, 0, 4);
         cudaGetLastError();
         return r;

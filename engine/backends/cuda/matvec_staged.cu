@@ -285,7 +285,20 @@ bool matvec_fused(const MatvecJob* jobs, int njobs, bool silu_pair, const float*
     int64_t all_rows = 0;
     for (int j = 0; j < (silu_pair ? 1 : njobs); ++j) all_rows += jobs[j].W.rows;
     int wpr = 1;
-    while (wpr < kWarps && all_rows * wpr < wave * kWarps && units >= 48 * 2 * wpr) wpr *= 2;
+    if (launch_tuning().wpr_one_pass) {
+        // Doubling wpr doubles the blocks a pass needs: stop where the next doubling would no
+        // longer fit one resident wave (a second, partial pass costs a whole load latency;
+        // 1.5B Q4_K_M tg128 738 -> 750 t/s, 7B 294 -> 298).
+        auto blocks_for = [&](int w) {
+            int64_t b = 0;
+            for (int j = 0; j < (silu_pair ? 1 : njobs); ++j)
+                b += (jobs[j].W.rows * w + kWarps - 1) / kWarps;
+            return b;
+        };
+        while (wpr < kWarps && blocks_for(2 * wpr) <= wave && units >= 48 * 2 * wpr) wpr *= 2;
+    } else {
+        while (wpr < kWarps && all_rows * wpr < wave * kWarps && units >= 48 * 2 * wpr) wpr *= 2;
+    }
     // Blocks per job: one per kWarps / wpr rows, scaled down together to one resident wave.
     int64_t needed[3] = {0, 0, 0}, total = 0;
     for (int j = 0; j < (silu_pair ? 1 : njobs); ++j)

@@ -17,6 +17,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <latch>
 #include <string>
 #include <thread>
 #include <vector>
@@ -130,10 +131,18 @@ int batched_generation_cases(const std::string& model_path, const std::vector<To
                     if (!s) return check(false, what + ": session"), failures;
                     sessions.push_back(std::move(*s));
                 }
+                // Prompts evaluated first and the threads released together, so their decode
+                // loops overlap: started cold, one session's prefill could outlast the other's
+                // whole generation on this tiny model, and nothing was left to batch.
+                for (int i = 0; i < n; ++i)
+                    if (!sessions[size_t(i)]->prefill(prompt_for(prompt, i)))
+                        return check(false, what + ": prefill"), failures;
                 const auto before = batcher.stats();
+                std::latch start(n);
                 std::vector<std::thread> threads;
                 for (int i = 0; i < n; ++i)
                     threads.emplace_back([&, i] {
+                        start.arrive_and_wait();
                         together[size_t(i)] =
                             generate(*sessions[size_t(i)], prompt_for(prompt, i), c.p);
                     });
