@@ -16,7 +16,9 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <latch>
 #include <random>
+#include <thread>
 
 namespace rwb::cli {
 namespace {
@@ -52,6 +54,44 @@ Result<double> time_batch(const std::vector<Session*>& ss, const std::vector<Tok
     return double(toks.size() * ss.size()) / sec;
 }
 
+// tg with several sessions as the app runs them (--concurrent): one thread per session, each
+// generating n tokens greedily with Session::generate from a one-token prompt, all released at
+// once; sessions of one GPU model meet in its decode batcher instead of an explicit batch. The
+// rate counts the tokens of all sessions over the wall time of the slowest.
+Result<double> time_concurrent(const std::vector<Session*>& ss, const std::vector<TokenId>& toks) {
+    std::vector<Status> errors(ss.size(), Status::ok());
+    std::vector<int64_t> made(ss.size(), 0);
+    std::latch start(std::ptrdiff_t(ss.size()) + 1);
+    std::vector<std::thread> threads;
+    for (size_t i = 0; i < ss.size(); ++i) {
+        ss[i]->clear();
+        threads.emplace_back([&, i] {
+            GenerationParams gp;
+            gp.sampler = SamplerParams::greedy();
+            gp.max_tokens = int64_t(toks.size());
+            gp.start_in_thought = false;
+            gp.split_reasoning = false;
+            const TokenId prompt[1] = {toks[i % toks.size()]};
+            start.arrive_and_wait();
+            auto st = ss[i]->generate(prompt, gp, nullptr);
+            if (!st)
+                errors[i] = st.status();
+            else
+                made[i] = st->generated_tokens;
+        });
+    }
+    start.arrive_and_wait();
+    const auto t0 = std::chrono::steady_clock::now();
+    for (auto& t : threads) t.join();
+    const double sec = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    int64_t total = 0;
+    for (size_t i = 0; i < ss.size(); ++i) {
+        if (!errors[i]) return errors[i];
+        total += made[i];
+    }
+    return double(total) / sec;
+}
+
 // Bytes of weights one decode step reads: every 2-D matrix except the embedding table (one row).
 uint64_t weight_bytes_per_token(const Model& m) {
     const auto& w = m.data().weights;
@@ -85,6 +125,11 @@ int cmd_bench(int argc, char** argv) {
         {{"-r", "--repetitions"}, true, "repetitions after one warm-up (default 5)", "N"},
         {{"-t", "--threads"}, true, "worker threads (default: physical cores)", "N"},
         {{"--sessions"}, true, "sessions decoding at once in tg (default 1)", "N"},
+        {{"--concurrent"},
+         false,
+         "tg sessions generate on threads of their own, as the app runs them (default: one "
+         "explicit batched step for all)",
+         ""},
         {{"--json"}, false, "print a JSON array (llama-bench -o json style)", ""},
         {{"-h", "--help"}, false, "show this help", ""},
     };
@@ -156,7 +201,9 @@ int cmd_bench(int argc, char** argv) {
         std::vector<TokenId> warm(toks.begin(),
                                   toks.begin() + std::min<int64_t>(n, one_by_one ? 8 : n));
         const bool batch = one_by_one && tg_sessions.size() > 1;
+        const bool threads_each = one_by_one && args->has("--concurrent");
         auto run = [&](const std::vector<TokenId>& t) {
+            if (threads_each) return time_concurrent(tg_sessions, t);
             return batch ? time_batch(tg_sessions, t) : time_one(**session, t, one_by_one);
         };
         if (auto w = run(warm); !w) return fail("bench", w.message());
@@ -211,9 +258,10 @@ int cmd_bench(int argc, char** argv) {
         for (const auto& r : results)
             if (r.n_gen) {
                 const double steps = r.mean() / double(tg_sessions.size());
-                std::printf("tg%lld x %zu session(s): %.1f GB of weights per step, %.0f GB/s "
+                std::printf("tg%lld x %zu session(s)%s: %.1f GB of weights per step, %.0f GB/s "
                             "effective (%s, %d of %lld layers on the GPU)\n",
                             (long long)r.n_gen, tg_sessions.size(),
+                            args->has("--concurrent") ? " on threads" : "",
                             double(weight_bytes_per_token(**model)) / 1e9,
                             steps * double(weight_bytes_per_token(**model)) / 1e9,
                             info.device.c_str(), info.gpu_layers, (long long)info.n_layer);

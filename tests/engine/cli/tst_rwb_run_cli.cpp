@@ -87,6 +87,21 @@ private slots:
         QVERIFY(t.out.contains("pp16"));
         QVERIFY(t.out.contains("tg4"));
     }
+
+    // --concurrent: the tg sessions generate on threads of their own (the app's way); the JSON
+    // row counts the sessions and a rate from every sample.
+    void bench_concurrent_sessions() {
+        Run r = run_rwb({"bench", "-m", model_path("llama-tiny-q4_k_m"), "-p", "0", "-n", "8", "-r",
+                         "2", "-t", "1", "--sessions", "3", "--concurrent", "--json"});
+        QCOMPARE(r.code, 0);
+        const QJsonArray arr = QJsonDocument::fromJson(r.out.toUtf8()).array();
+        QCOMPARE(arr.size(), 1);
+        const QJsonObject o = arr[0].toObject();
+        QCOMPARE(o["n_gen"].toInt(), 8);
+        QCOMPARE(o["n_sessions"].toInt(), 3);
+        QCOMPARE(o["samples_ts"].toArray().size(), 2);
+        for (const auto& v : o["samples_ts"].toArray()) QVERIFY(v.toDouble() > 0);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRwbRunCli)
