@@ -3,6 +3,7 @@
 # Expects .device/bin (rwb, librwb_cuda.so, tst_cuda_ops, tst_cuda_backend, bench_cuda_ops built for sm_90 on the dev machine;
 # the GPU machine has no Qt and no PCRE2/nlohmann headers to build them) and .device/reference
 # (a subset of tests/data/reference). Usage: scripts/device-cuda.sh [test|ops|bench|all|ncu]
+# (all = test + bench; ops, the per-op timings, and ncu run on their own).
 # RWB_BENCH_SHAPES (default "1.5b 7b") and RWB_BENCH_TYPES pick the rwb bench files.
 set -u
 what=${1:-all}
@@ -25,13 +26,16 @@ if [ "$what" = all ] || [ "$what" = test ]; then
   timeout 200 "$B/tst_cuda_backend" >"$OUT/test.log" 2>&1
   rc=$?
   echo "tst_cuda_backend rc=$rc" | tee -a "$OUT/test.log"
-  if [ $rc != 0 ]; then # which mat-vec kernel is at fault?
-    RWB_CUDA_MATVEC=warp timeout 240 "$B/tst_cuda_backend" >"$OUT/test-warp.log" 2>&1
-    echo "tst_cuda_backend with RWB_CUDA_MATVEC=warp rc=$?" | tee -a "$OUT/test.log"
+  if [ $rc != 0 ]; then # which part is at fault: the mat-vec kernel, sampling, batching?
+    for v in RWB_CUDA_MATVEC=warp RWB_CUDA_DEVICE_SAMPLING=0 RWB_CUDA_BATCH_WAIT_US=0; do
+      env $v timeout 100 "$B/tst_cuda_backend" >"$OUT/test-$v.log" 2>&1
+      echo "tst_cuda_backend with $v rc=$?" | tee -a "$OUT/test.log"
+      grep FAIL "$OUT/test-$v.log" | head -5
+    done
   fi
   grep -c PASS "$OUT/test.log"; grep FAIL "$OUT/test.log" | head -20
 fi
-if [ "$what" = all ] || [ "$what" = ops ]; then
+if [ "$what" = ops ]; then
   timeout 120 "$B/bench_cuda_ops" --shape all --types f16,q8_0,q4_k,q6_k >"$OUT/ops.log" 2>&1
   # The global-memory mat-vec for comparison (RWB_CUDA_MATVEC=warp).
   RWB_CUDA_MATVEC=warp timeout 60 "$B/bench_cuda_ops" --shape 1.5b --types f16,q4_k --ctx 128 \
@@ -56,13 +60,16 @@ if [ "$what" = all ] || [ "$what" = bench ]; then
     echo "== $shape $t ($(date -u +%FT%TZ))" >>"$OUT/bench.log"
     timeout 120 "$B/rwb" bench -m "$m" --backend cuda -p 512 -n 128 -r 3 >>"$OUT/bench.log" 2>&1
     if [ "$t" = q4_k_m ]; then
-      echo "-- RWB_CUDA_PDL=0 (no programmatic dependent launch)" >>"$OUT/bench.log"
-      RWB_CUDA_PDL=0 timeout 60 "$B/rwb" bench -m "$m" --backend cuda -p 0 -n 128 -r 3 >>"$OUT/bench.log" 2>&1
-      echo "-- RWB_CUDA_MATVEC=warp" >>"$OUT/bench.log"
-      RWB_CUDA_MATVEC=warp timeout 60 "$B/rwb" bench -m "$m" --backend cuda -p 0 -n 128 -r 3 >>"$OUT/bench.log" 2>&1
+      # Several sessions: one explicit batched step (--sessions), and as the app runs them, each
+      # generating on a thread of its own through the decode batcher (--concurrent; 1 = the same
+      # path alone, with sampling on the device).
       for s in 2 3; do
         timeout 60 "$B/rwb" bench -m "$m" --backend cuda -p 0 -n 128 -r 3 --sessions $s \
           >>"$OUT/bench.log" 2>&1
+      done
+      for s in 1 2 3; do
+        timeout 60 "$B/rwb" bench -m "$m" --backend cuda -p 0 -n 128 -r 3 --sessions $s \
+          --concurrent >>"$OUT/bench.log" 2>&1
       done
       if [ "$shape" = 7b ]; then
         # Half the layers on the GPU: same top-1 as all on the GPU, and faster than the CPU alone.

@@ -122,7 +122,11 @@ int batched_generation_cases(const std::string& model_path, const std::vector<To
                 std::vector<Gen> alone(static_cast<size_t>(n)), together(static_cast<size_t>(n));
                 for (int i = 0; i < n; ++i) {
                     auto s = Session::create(*m, so);
-                    if (!s) return check(false, what + ": session"), failures;
+                    // Prompt evaluated first, as for the threads below: generate() then evaluates
+                    // its last token again as a decode row, whose logits differ from the
+                    // prefill's last row (8-bit vs F16 activations), and the tokens with them.
+                    if (!s || !(*s)->prefill(prompt_for(prompt, i)))
+                        return check(false, what + ": session"), failures;
                     alone[size_t(i)] = generate(**s, prompt_for(prompt, i), c.p, -1, greedy);
                 }
                 std::vector<std::unique_ptr<Session>> sessions;
@@ -187,7 +191,9 @@ int batched_generation_cases(const std::string& model_path, const std::vector<To
         tb.join();
         size_t d = 0;
         bool tie = false;
-        check(same_tokens(alone, a, true, &d, &tie) && b.error.empty() && b.tokens.size() == 5,
+        // Compared before the message is built (argument order is unspecified).
+        const bool same = same_tokens(alone, a, true, &d, &tie);
+        check(same && b.error.empty() && b.tokens.size() == 5,
               "batched generation: a session that stops early leaves the other's tokens as alone "
               "(" +
                   std::to_string(a.tokens.size()) + " and " + std::to_string(b.tokens.size()) +
@@ -208,7 +214,7 @@ int batched_generation_cases(const std::string& model_path, const std::vector<To
         // Both prefilled before the limit (their caches are taken as they fill); generate() then
         // evaluates only the prompt's last token again.
         if (!sa || !sd || !s0 || !(*sd)->prefill(long_prompt) ||
-            !(*sa)->prefill(prompt_for(prompt, 1)))
+            !(*sa)->prefill(prompt_for(prompt, 1)) || !(*s0)->prefill(prompt_for(prompt, 1)))
             return check(false, "batched out of memory: sessions"), failures;
         const Gen alone = generate(**s0, prompt_for(prompt, 1), SamplerParams::greedy(), -1, true);
         s0->reset();
