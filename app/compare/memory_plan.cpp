@@ -156,6 +156,18 @@ QVector<QVector<int>> planWaves(const QVector<quint64>& bytes, quint64 budget) {
     return waves;
 }
 
+WaveNeeds problemSetWaveNeeds(const QStringList& paths, int n_ctx, rwb::app::Backend backend,
+                              int gpuLayers, const MachineFigures& machine, quint64 ramBudget) {
+    WaveNeeds w;
+    w.onGpu = backend != rwb::app::Backend::Cpu && machine.gpu;
+    w.budget = w.onGpu ? machine.gpuFree : ramBudget;
+    for (const QString& p : paths) {
+        const PlannedMemory plan = planModelMemory(p, n_ctx);
+        w.bytes.append(w.onGpu ? needOnGpu(plan, gpuLayers, false).vram : plan.total());
+    }
+    return w;
+}
+
 QVector<int> splitThreads(int total, int models) {
     QVector<int> out;
     if (models <= 0) return out;

@@ -7,6 +7,7 @@
 #include "inference/generation_settings.h"
 
 #include <QString>
+#include <QStringList>
 #include <QVector>
 
 namespace rwb::compare {
@@ -96,6 +97,18 @@ quint64 availableMemoryBytes();
 // the next models while their sum fits `budget`; a model larger than the budget runs alone.
 // budget 0: everything in one wave.
 QVector<QVector<int>> planWaves(const QVector<quint64>& bytes, quint64 budget);
+
+// What a problem set's waves are planned against: each model's bytes and the budget they share.
+// On the CPU, or on CUDA / Auto without a usable GPU (the engine then runs on the CPU), the whole
+// estimate against `ramBudget`; on CUDA or Auto with a GPU, each model's device part (needOnGpu
+// with `gpuLayers`) against the GPU's free memory, which runs out first.
+struct WaveNeeds {
+    QVector<quint64> bytes;
+    quint64 budget = 0;
+    bool onGpu = false;
+};
+WaveNeeds problemSetWaveNeeds(const QStringList& paths, int n_ctx, rwb::app::Backend backend,
+                              int gpuLayers, const MachineFigures& machine, quint64 ramBudget);
 
 // Splits `total` threads between `models` concurrent models as evenly as possible (the first
 // ones get the remainder); each gets at least one.

@@ -2,6 +2,8 @@
 #include "compare/problem_set_runner.h"
 
 #include "compare/memory_plan.h"
+#include "inference/inference_worker.h"
+#include "inference/model_cache.h"
 
 #include "rwb/eval_runner.h"
 #include "rwb/model.h"
@@ -26,8 +28,9 @@ struct Mailbox {
     std::mutex mutex;
     std::condition_variable ready;
     std::deque<SampleRecord> records;
-    std::deque<std::pair<QString, QString>> states; // model, state
-    int running = 0;                                // model threads not finished yet
+    std::deque<std::pair<QString, QString>> states;  // model, state
+    std::deque<std::pair<QString, QString>> notices; // model, backend notice
+    int running = 0;                                 // model threads not finished yet
 };
 
 } // namespace
@@ -57,8 +60,22 @@ struct ModelJob {
 
     void run_tasks() {
         post_state(QStringLiteral("loading"));
-        auto model_ptr = rwb::Model::load(model.toStdString());
+        // Through the app's cache with the chat's mapping of backend, GPU layers and planned
+        // context to the engine's options: a chat or column on the same file and placement
+        // shares these weights (and, on a GPU, its decode steps can be batched with ours).
+        rwb::app::GenerationSettings placement;
+        placement.backend = config->backend;
+        placement.gpuLayers = config->gpuLayers;
+        placement.contextLength = config->contextLength;
+        auto model_ptr = rwb::app::ModelCache::instance().acquire(
+            model.toStdString(), rwb::app::InferenceWorker::modelOptionsFor(placement));
         if (!model_ptr) return post_state(QString::fromStdString(model_ptr.message()));
+        if (!(*model_ptr)->backend_notice().empty()) {
+            std::lock_guard lock(mailbox->mutex);
+            mailbox->notices.emplace_back(model,
+                                          QString::fromStdString((*model_ptr)->backend_notice()));
+            mailbox->ready.notify_all();
+        }
         rwb::SessionOptions so;
         so.n_ctx = std::min<int64_t>(config->contextLength, (*model_ptr)->info().n_ctx_train);
         so.n_threads = threads;
@@ -154,10 +171,14 @@ void ProblemSetRunner::start(const QString& databasePath, qint64 runId) {
     int finished_count = int(done.size());
     emit progress(runId, finished_count, total, -1);
 
-    QVector<quint64> bytes;
-    for (const QString& m : cfg.models) bytes.append(estimateModelBytes(m, cfg.contextLength));
-    const quint64 budget = cfg.memoryBudget ? cfg.memoryBudget : availableMemoryBytes();
-    const QVector<QVector<int>> waves = planWaves(bytes, budget);
+    // A GPU run is planned against the GPU's free memory (probing it only then: its first call
+    // creates a CUDA context).
+    const MachineFigures machine =
+        cfg.backend != rwb::app::Backend::Cpu ? probeMachineFigures(true) : MachineFigures{};
+    const WaveNeeds needs =
+        problemSetWaveNeeds(cfg.models, cfg.contextLength, cfg.backend, cfg.gpuLayers, machine,
+                            cfg.memoryBudget ? cfg.memoryBudget : availableMemoryBytes());
+    const QVector<QVector<int>> waves = planWaves(needs.bytes, needs.budget);
     for (int w = 1; w < waves.size(); ++w)
         for (int m : waves[w]) emit modelState(runId, cfg.models[m], "waiting for memory");
 
@@ -193,14 +214,18 @@ void ProblemSetRunner::start(const QString& databasePath, qint64 runId) {
         for (;;) {
             std::unique_lock lock(mailbox.mutex);
             mailbox.ready.wait(lock, [&] {
-                return !mailbox.records.empty() || !mailbox.states.empty() || mailbox.running == 0;
+                return !mailbox.records.empty() || !mailbox.states.empty() ||
+                       !mailbox.notices.empty() || mailbox.running == 0;
             });
             auto records = std::move(mailbox.records);
             auto states = std::move(mailbox.states);
+            auto notices = std::move(mailbox.notices);
             mailbox.records.clear();
             mailbox.states.clear();
+            mailbox.notices.clear();
             const bool all_done = mailbox.running == 0;
             lock.unlock();
+            for (const auto& [model, notice] : notices) emit backendNotice(runId, model, notice);
             for (const auto& [model, state] : states) emit modelState(runId, model, state);
             for (const SampleRecord& r : records) {
                 if (!store.saveSample(runId, r)) {

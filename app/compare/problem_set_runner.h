@@ -3,7 +3,9 @@
 // generated through rwb::eval::run_sample, the same code and seeds as `rwb eval`, and saved as
 // soon as it finishes, so pause() (or quitting) loses at most the samples in flight and
 // start() on the same run resumes. Models that fit in memory together run concurrently, each
-// on its share of the threads; the others wait for memory and run in later waves.
+// on its share of the threads; the others wait for memory and run in later waves. Models load
+// through the app's ModelCache on the run's backend and GPU layers, so a chat or compare column
+// on the same file and placement shares the loaded weights.
 #pragma once
 
 #include "compare/problem_set_store.h"
@@ -39,6 +41,9 @@ signals:
     void progress(qint64 runId, int done, int total, double etaSeconds);
     // "waiting for memory", "loading", "running", "done", or an error line.
     void modelState(qint64 runId, const QString& model, const QString& state);
+    // One line when the run's GPU backend could not be used and `model` runs on the CPU
+    // ("CUDA backend unavailable: ...; running on the CPU"); before that model's "running".
+    void backendNotice(qint64 runId, const QString& model, const QString& notice);
     void sampleFinished(qint64 runId, const rwb::compare::SampleRecord& record);
     void finished(qint64 runId, bool complete); // complete: nothing left to run
     void failed(qint64 runId, const QString& error);

@@ -18,6 +18,7 @@ QString ProblemSetConfig::validate() const {
     if (maxTokens == 0 || maxTokens < -1) return QStringLiteral("max tokens must be positive");
     if (contextLength < 64) return QStringLiteral("the context must be at least 64 tokens");
     if (threads < 0) return QStringLiteral("threads must be 0 (all cores) or more");
+    if (gpuLayers < -1) return QStringLiteral("GPU layers must be -1 (all) or more");
     return {};
 }
 
@@ -35,7 +36,9 @@ QJsonObject ProblemSetConfig::toJson() const {
             {"max_tokens", maxTokens},
             {"context", contextLength},
             {"threads", threads},
-            {"memory_budget", QString::number(memoryBudget)}};
+            {"memory_budget", QString::number(memoryBudget)},
+            {"backend", rwb::app::backendName(backend)},
+            {"gpu_layers", gpuLayers}};
 }
 
 ProblemSetConfig ProblemSetConfig::fromJson(const QJsonObject& o) {
@@ -53,6 +56,10 @@ ProblemSetConfig ProblemSetConfig::fromJson(const QJsonObject& o) {
     c.contextLength = o["context"].toInt(4096);
     c.threads = o["threads"].toInt();
     c.memoryBudget = o["memory_budget"].toString().toULongLong();
+    // Missing or unknown: the default (the CPU, where runs stored before the field ran).
+    rwb::app::Backend b = c.backend;
+    if (rwb::app::parseBackend(o["backend"].toString(), &b)) c.backend = b;
+    c.gpuLayers = o["gpu_layers"].toInt(-1);
     return c;
 }
 

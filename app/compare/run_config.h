@@ -1,7 +1,10 @@
 // What a problem-set run does: the set, the models, samples per problem, seed and sampling,
-// the thinking budgets of the sweep, limits and how the machine is shared. Stored as JSON with
-// the run, so a paused run resumes with exactly the same settings.
+// the thinking budgets of the sweep, limits, how the machine is shared and where the models run
+// (backend and GPU layers, as a compare column has them). Stored as JSON with the run, so a
+// paused run resumes with exactly the same settings.
 #pragma once
+
+#include "inference/generation_settings.h"
 
 #include <QJsonObject>
 #include <QString>
@@ -23,6 +26,10 @@ struct ProblemSetConfig {
     int contextLength = 4096;
     int threads = 0;          // all models together; 0: the machine's cores
     quint64 memoryBudget = 0; // bytes the models may use at once; 0: what the machine has
+    // Where the models run. The setup view starts from the app's generation settings; the
+    // plain default (and a run stored before these fields existed, which ran there) is the CPU.
+    rwb::app::Backend backend = rwb::app::Backend::Cpu;
+    int gpuLayers = -1; // -1: all (CUDA) / as many as fit (Auto); unused on the CPU
 
     QString validate() const; // one line, or empty when the config can run
     QJsonObject toJson() const;

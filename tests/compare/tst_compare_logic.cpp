@@ -133,6 +133,44 @@ private slots:
         QVERIFY(!bad.validate().isEmpty());
     }
 
+    // The run's backend and GPU layers survive the stored JSON; a run stored before the fields
+    // existed (it ran on the CPU) loads with the defaults; bad GPU layers are refused.
+    void config_backend_round_trip() {
+        ProblemSetConfig c;
+        c.setPath = "/x.jsonl";
+        c.models = {"/a.gguf"};
+        QCOMPARE(c.backend, rwb::app::Backend::Cpu);
+        QCOMPARE(c.gpuLayers, -1);
+        c.backend = rwb::app::Backend::Cuda;
+        c.gpuLayers = 12;
+        const QJsonObject o = c.toJson();
+        QCOMPARE(o["backend"].toString(), QString("cuda"));
+        QCOMPARE(o["gpu_layers"].toInt(), 12);
+        ProblemSetConfig back = ProblemSetConfig::fromJson(o);
+        QCOMPARE(back.backend, rwb::app::Backend::Cuda);
+        QCOMPARE(back.gpuLayers, 12);
+        c.backend = rwb::app::Backend::Auto;
+        c.gpuLayers = -1;
+        back = ProblemSetConfig::fromJson(c.toJson());
+        QCOMPARE(back.backend, rwb::app::Backend::Auto);
+        QCOMPARE(back.gpuLayers, -1);
+
+        QJsonObject old = o;
+        old.remove("backend");
+        old.remove("gpu_layers");
+        back = ProblemSetConfig::fromJson(old);
+        QCOMPARE(back.backend, rwb::app::Backend::Cpu);
+        QCOMPARE(back.gpuLayers, -1);
+        QCOMPARE(back.models, c.models);
+        QVERIFY(back.validate().isEmpty());
+        old["backend"] = "tpu"; // unknown: the default, not a guess
+        QCOMPARE(ProblemSetConfig::fromJson(old).backend, rwb::app::Backend::Cpu);
+
+        ProblemSetConfig bad = c;
+        bad.gpuLayers = -2;
+        QVERIFY(bad.validate().contains("GPU layers"));
+    }
+
     void store_round_trip_and_summaries() {
         QTemporaryDir tmp;
         const QString path = tmp.filePath("r.sqlite");

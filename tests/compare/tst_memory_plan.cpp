@@ -1,7 +1,10 @@
 // The compare scheduling's arithmetic with synthetic machine figures (no GPU needed): what a
 // column needs on the CPU and on the GPU (all or some layers, the model shared or not), and
-// which waiting columns start next to the running ones for CPU, CUDA and Auto columns.
+// which waiting columns start next to the running ones for CPU, CUDA and Auto columns; what a
+// problem set's waves are planned against on each backend (the demo models' real estimates).
 #include "compare/memory_plan.h"
+
+#include "demo_models.h"
 
 #include <QtTest>
 
@@ -48,6 +51,45 @@ MachineFigures machine(quint64 ramMiB, bool gpu, quint64 vramMiB) {
 class TestMemoryPlan : public QObject {
     Q_OBJECT
 private slots:
+    void problem_set_waves_on_each_backend() {
+        using compare_test::demoModels;
+        if (!compare_test::haveDemoModels()) QSKIP("the demo models are not in resources/models");
+        const QStringList paths = demoModels();
+        const quint64 ram = 8000 * MiB;
+        // CPU, and CUDA / Auto without a GPU (the engine runs them on the CPU): RAM.
+        for (const auto& [backend, gpu] : {std::pair{Backend::Cpu, false},
+                                           {Backend::Cpu, true},
+                                           {Backend::Cuda, false},
+                                           {Backend::Auto, false}}) {
+            const WaveNeeds w =
+                problemSetWaveNeeds(paths, 512, backend, -1, machine(16000, gpu, 100), ram);
+            QVERIFY(!w.onGpu);
+            QCOMPARE(w.budget, ram);
+            QCOMPARE(w.bytes.size(), 3);
+            for (int i = 0; i < 3; ++i) {
+                QCOMPARE(w.bytes[i], estimateModelBytes(paths[i], 512));
+                QVERIFY(w.bytes[i] > 0);
+            }
+        }
+        // CUDA with a GPU: each model's device part against the free VRAM.
+        const WaveNeeds all =
+            problemSetWaveNeeds(paths, 512, Backend::Cuda, -1, machine(16000, true, 100), ram);
+        QVERIFY(all.onGpu);
+        QCOMPARE(all.budget, 100 * MiB);
+        for (int i = 0; i < 3; ++i) {
+            const PlannedMemory plan = planModelMemory(paths[i], 512);
+            QCOMPARE(all.bytes[i], needOnGpu(plan, -1, false).vram);
+            QVERIFY(all.bytes[i] < plan.total()); // the host keeps the rest
+        }
+        const WaveNeeds one =
+            problemSetWaveNeeds(paths, 512, Backend::Auto, 1, machine(16000, true, 100), ram);
+        QVERIFY(one.onGpu);
+        QVERIFY(one.bytes[2] < all.bytes[2]); // one layer of several
+        // Two fit the GPU together, the third waits for the next wave.
+        QCOMPARE(planWaves(all.bytes, all.bytes[0] + all.bytes[1]),
+                 (QVector<QVector<int>>{{0, 1}, {2}}));
+    }
+
     void needs_on_cpu_and_gpu() {
         const PlannedMemory p = model();
         QCOMPARE(needOnCpu(p, false).ram, 1210 * MiB);

@@ -1,11 +1,16 @@
 // The problem-set runner on the three demo models over 30 held-out problems: it runs in the
 // background with progress, is paused part-way and resumed by a NEW runner (as after a restart)
 // on the same SQLite file, finishes every sample exactly once, and its accuracies and token
-// means equal `rwb eval`'s for the same seed and settings.
+// means equal `rwb eval`'s for the same seed and settings. Models load through the app's
+// ModelCache on the run's backend: a model a chat already holds (same file and placement) is
+// not loaded again, and a CUDA run on a machine without the CUDA module or a GPU finishes on the
+// CPU and says so once per model (backendNotice).
 #include "compare/problem_set_runner.h"
 #include "compare/problem_set_store.h"
 
 #include "demo_models.h"
+#include "inference/inference_worker.h"
+#include "inference/model_cache.h"
 #include "rwb_cli.h"
 
 #include <QJsonArray>
@@ -22,7 +27,95 @@ class TestProblemSetRunner : public QObject {
     Q_OBJECT
     QTemporaryDir tmp_;
 
+    // A short run of the small demo model on `backend`; returns the run's backend notices.
+    QStringList shortRun(const QString& db, rwb::app::Backend backend, int* saved) {
+        ProblemSetConfig cfg;
+        cfg.setPath = kHeldOutSet;
+        cfg.models = {demoModels().first()};
+        cfg.limit = 3;
+        cfg.budgets = {8};
+        cfg.maxTokens = 16;
+        cfg.threads = 2;
+        cfg.contextLength = 512;
+        cfg.backend = backend;
+        qint64 runId = ProblemSetStore(db).createRun(cfg);
+        if (runId <= 0) return {"cannot create the run"};
+        ProblemSetThread thread;
+        ProblemSetRunner* runner = thread.runner();
+        QSignalSpy finished(runner, &ProblemSetRunner::finished);
+        QSignalSpy notices(runner, &ProblemSetRunner::backendNotice);
+        QMetaObject::invokeMethod(runner, "start", Qt::QueuedConnection, Q_ARG(QString, db),
+                                  Q_ARG(qint64, runId));
+        if (!finished.wait(120000) || !finished.first()[1].toBool()) return {"did not finish"};
+        ProblemSetStore store(db);
+        *saved = int(store.samples(runId).size());
+        // The stored config records where it ran.
+        if (store.run(runId)->config.backend != backend) return {"backend not stored"};
+        QStringList out;
+        for (const auto& n : notices) {
+            if (n[1].toString() != cfg.models.first()) return {"notice for another model"};
+            out.append(n[2].toString());
+        }
+        return out;
+    }
+    // The model a chat on `backend` with the run's context would hold (the same ModelOptions).
+    static std::shared_ptr<const rwb::Model> chatModel(rwb::app::Backend backend) {
+        rwb::app::GenerationSettings chat;
+        chat.backend = backend;
+        chat.contextLength = 512;
+        auto m = rwb::app::ModelCache::instance().acquire(
+            demoModels().first().toStdString(), rwb::app::InferenceWorker::modelOptionsFor(chat));
+        return m ? *m : nullptr;
+    }
+
 private slots:
+    void cpu_run_shares_the_chats_model() {
+        if (!haveDemoModels()) QSKIP("the demo models are not in resources/models");
+        auto& cache = rwb::app::ModelCache::instance();
+        const int loadsBefore = cache.loadCount();
+        {
+            int saved = 0;
+            const QStringList notices =
+                shortRun(tmp_.filePath("alone.sqlite"), rwb::app::Backend::Cpu, &saved);
+            QCOMPARE(notices, QStringList{}); // also no error line
+            QCOMPARE(saved, 3);
+            QCOMPARE(cache.loadCount(), loadsBefore + 1); // the runner loads through the cache
+            QCOMPARE(cache.aliveCount(), 0);              // and lets it go when done
+        }
+        const auto held = chatModel(rwb::app::Backend::Cpu);
+        QVERIFY(held);
+        QCOMPARE(cache.loadCount(), loadsBefore + 2);
+        int saved = 0;
+        QCOMPARE(shortRun(tmp_.filePath("shared.sqlite"), rwb::app::Backend::Cpu, &saved),
+                 QStringList{});
+        QCOMPARE(saved, 3);
+        QCOMPARE(cache.loadCount(), loadsBefore + 2); // served by the chat's loaded model
+        QCOMPARE(cache.aliveCount(), 1);
+    }
+
+    void cuda_run_without_a_gpu_finishes_on_the_cpu_and_says_so() {
+        if (!haveDemoModels()) QSKIP("the demo models are not in resources/models");
+        // What the engine says for this file on CUDA here (empty where CUDA really works).
+        const auto held = chatModel(rwb::app::Backend::Cuda);
+        QVERIFY(held);
+        const QString expected = QString::fromStdString(held->backend_notice());
+        const int loads = rwb::app::ModelCache::instance().loadCount();
+        int saved = 0;
+        const QStringList notices =
+            shortRun(tmp_.filePath("cuda.sqlite"), rwb::app::Backend::Cuda, &saved);
+        QCOMPARE(saved, 3);
+        QCOMPARE(rwb::app::ModelCache::instance().loadCount(), loads); // shared on CUDA too
+        if (expected.isEmpty()) {
+            QCOMPARE(notices, QStringList{});
+            QSKIP("CUDA is usable on this machine: no fallback to show");
+        }
+        QVERIFY2(expected.startsWith("CUDA backend unavailable") &&
+                     expected.endsWith("running on the CPU") && !expected.contains('\n'),
+                 qPrintable(expected));
+        QCOMPARE(held->info().backend, std::string("cpu"));
+        QCOMPARE(notices, QStringList{expected}); // once, one line
+    }
+
     void pause_resume_and_match_rwb_eval() {
         if (!haveDemoModels()) QSKIP("the demo models are not in resources/models");
         const QString db = tmp_.filePath("compare.sqlite");

@@ -3,20 +3,27 @@
 // (accuracy with a Wilson interval per model and budget), the drill-down shows a problem's
 // reasoning, the charts have a line per model, and CSV and self-contained HTML exports are
 // written. With RWB_SCREENSHOT_DIR set, a fuller sweep saves screenshots of the view and charts.
+// The backend box and GPU layers start from the app's generation settings and go into the run;
+// a CUDA run on a machine without the CUDA module or a GPU shows the engine's one-line notice.
 #include "compare/cost_panel.h"
 #include "compare/html_report.h"
 #include "compare/problem_set_view.h"
 
+#include "compare/result_charts.h"
 #include "demo_models.h"
+#include "inference/inference_worker.h"
+#include "inference/model_cache.h"
 
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
 #include <QFile>
 #include <QLabel>
 #include <QLineEdit>
 #include <QLineSeries>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QTableWidget>
@@ -32,6 +39,69 @@ class TestProblemSetView : public QObject {
     QTemporaryDir tmp_;
 
 private slots:
+    void initTestCase() {
+        QVERIFY(tmp_.isValid());
+        useSettingsIn(tmp_); // never the user's preferences
+    }
+
+    void backend_from_settings_into_the_run_and_its_notice() {
+        if (!haveDemoModels()) QSKIP("the demo models are not in resources/models");
+        using rwb::app::Backend;
+        {
+            QSettings qs;
+            auto s = rwb::app::GenerationSettings::load(qs);
+            s.backend = Backend::Cuda;
+            s.gpuLayers = 5;
+            s.save(qs);
+        }
+        ProblemSetView view;
+        QSettings().remove(QStringLiteral("generation")); // the other tests keep the defaults
+        view.show();
+        QCOMPARE(Backend(view.backendBox()->currentData().toInt()), Backend::Cuda);
+        QCOMPARE(view.gpuLayersSpin()->value(), 5);
+        QVERIFY(view.gpuLayersSpin()->isEnabled());
+        QCOMPARE(view.config().backend, Backend::Cuda);
+        QCOMPARE(view.config().gpuLayers, 5);
+        view.backendBox()->setCurrentIndex(view.backendBox()->findData(int(Backend::Cpu)));
+        QVERIFY(!view.gpuLayersSpin()->isEnabled()); // the CPU has no GPU layers
+        QCOMPARE(view.config().backend, Backend::Cpu);
+        view.backendBox()->setCurrentIndex(view.backendBox()->findData(int(Backend::Cuda)));
+        view.gpuLayersSpin()->setValue(-1);
+        QCOMPARE(view.config().gpuLayers, -1);
+
+        // What the engine says for this file on CUDA here (empty where CUDA really works).
+        const QString small = demoModels().first();
+        rwb::app::GenerationSettings chat;
+        chat.backend = Backend::Cuda;
+        chat.contextLength = 512;
+        const auto held = rwb::app::ModelCache::instance().acquire(
+            small.toStdString(), rwb::app::InferenceWorker::modelOptionsFor(chat));
+        QVERIFY(held);
+        const QString expected = QString::fromStdString((*held)->backend_notice());
+
+        view.setDatabasePath(tmp_.filePath("backend.sqlite"));
+        view.setAvailableModels({small});
+        view.setSetPath(kHeldOutSet);
+        view.limitSpin()->setValue(2);
+        view.budgetsEdit()->setText("8");
+        view.setExtraSettings(2, 16, 512);
+        QSignalSpy finished(&view, &ProblemSetView::runFinished);
+        QVERIFY(view.start());
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.last()[1].toBool(), true); // finished, on the CPU if need be
+        const auto run =
+            rwb::compare::ProblemSetStore(tmp_.filePath("backend.sqlite")).run(view.runId());
+        QVERIFY(run);
+        QCOMPARE(run->config.backend, Backend::Cuda); // the stored run records its backend
+        QCOMPARE(run->config.gpuLayers, -1);
+        QCOMPARE(view.statusText(), QString("Finished."));
+        if (expected.isEmpty()) {
+            QCOMPARE(view.backendNoticeText(), QString());
+            QSKIP("CUDA is usable on this machine: no fallback to show");
+        }
+        QCOMPARE(view.backendNoticeText(), modelLabel(small) + ": " + expected);
+    }
+
     void sweep_pause_resume_results_charts_export() {
         if (!haveDemoModels()) QSKIP("the demo models are not in resources/models");
         ProblemSetView view;

@@ -1,6 +1,7 @@
 // The side-by-side compare view (see compare_view.h).
 #include "compare/compare_view.h"
 
+#include "compare/backend_controls.h"
 #include "compare/compare_column.h"
 #include "compare/memory_plan.h"
 #include "compare/thought_diff_view.h"
@@ -80,23 +81,14 @@ CompareView::CompareView(QWidget* parent)
         auto* box = new QComboBox(this);
         box->setObjectName(QStringLiteral("modelPicker%1").arg(i));
         m_pickers.append(box);
-        auto* backend = new QComboBox(this);
+        auto* backend = makeBackendBox(global.backend,
+                                       tr("Where this column's model runs (CUDA falls back to "
+                                          "the CPU when the CUDA module or a GPU is missing)"),
+                                       this);
         backend->setObjectName(QStringLiteral("backendPicker%1").arg(i));
-        backend->addItem(tr("CPU"), int(rwb::app::Backend::Cpu));
-        backend->addItem(tr("CUDA"), int(rwb::app::Backend::Cuda));
-        backend->addItem(tr("Auto"), int(rwb::app::Backend::Auto));
-        backend->setCurrentIndex(backend->findData(int(global.backend)));
-        backend->setToolTip(tr("Where this column's model runs (CUDA falls back to the CPU when "
-                               "the CUDA module or a GPU is missing)"));
         m_backends.append(backend);
-        auto* layers = new QSpinBox(this);
+        auto* layers = makeGpuLayersSpin(global.gpuLayers, this);
         layers->setObjectName(QStringLiteral("gpuLayers%1").arg(i));
-        layers->setRange(-1, 999);
-        layers->setSpecialValueText(tr("GPU layers: all"));
-        layers->setPrefix(tr("GPU layers: "));
-        layers->setValue(global.gpuLayers);
-        layers->setToolTip(tr("Layers on the GPU; \"all\" (-1): every layer for CUDA, as many "
-                              "as fit for Auto"));
         m_gpuLayers.append(layers);
         // Remote endpoints and empty pickers have no backend; the CPU has no GPU layers.
         const auto enable = [box, backend, layers] {

@@ -1,6 +1,7 @@
 // Problem-set mode (see problem_set_view.h).
 #include "compare/problem_set_view.h"
 
+#include "compare/backend_controls.h"
 #include "compare/cost_panel.h"
 #include "compare/html_report.h"
 #include "compare/result_charts.h"
@@ -8,6 +9,7 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
 #include <QFile>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -19,6 +21,7 @@
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSaveFile>
+#include <QSettings>
 #include <QSpinBox>
 #include <QTabWidget>
 #include <QTableWidget>
@@ -62,6 +65,23 @@ ProblemSetView::ProblemSetView(QWidget* parent) : QWidget(parent) {
     m_limit->setSpecialValueText(tr("all"));
     m_budgets = new QLineEdit(QStringLiteral("unlimited"), this);
     m_budgets->setToolTip(tr("Thinking budgets of the sweep, e.g. 256, 1k, 4k, unlimited"));
+    // Where the models run: from the app's generation settings, as compare columns start.
+    QSettings qs;
+    const auto global = rwb::app::GenerationSettings::load(qs);
+    m_backend = makeBackendBox(global.backend,
+                               tr("Where the run's models run (CUDA falls back to the CPU when "
+                                  "the CUDA module or a GPU is missing)"),
+                               this);
+    m_gpuLayers = makeGpuLayersSpin(global.gpuLayers, this);
+    const auto enableLayers = [this] {
+        m_gpuLayers->setEnabled(chosenBackend(m_backend) != rwb::app::Backend::Cpu);
+    };
+    connect(m_backend, &QComboBox::currentIndexChanged, this, enableLayers);
+    enableLayers();
+    auto* whereRow = new QHBoxLayout;
+    whereRow->addWidget(m_backend);
+    whereRow->addWidget(m_gpuLayers);
+    whereRow->addStretch(1);
     auto* setRow = new QHBoxLayout;
     auto* browse = new QPushButton(tr("Browse…"), this);
     setRow->addWidget(m_set, 1);
@@ -77,6 +97,7 @@ ProblemSetView::ProblemSetView(QWidget* parent) : QWidget(parent) {
     form->addRow(tr("Seed"), m_seed);
     form->addRow(tr("Problems"), m_limit);
     form->addRow(tr("Thinking budgets"), m_budgets);
+    form->addRow(tr("Backend"), whereRow);
     layout->addLayout(form);
     auto* row = new QHBoxLayout;
     m_start = new QPushButton(tr("Run"), this);
@@ -106,6 +127,10 @@ ProblemSetView::ProblemSetView(QWidget* parent) : QWidget(parent) {
     m_status = new QLabel(this);
     m_status->setWordWrap(true);
     layout->addWidget(m_status);
+    m_notice = new QLabel(this);
+    m_notice->setWordWrap(true);
+    m_notice->setVisible(false);
+    layout->addWidget(m_notice);
 
     m_tabs = new QTabWidget(this);
     m_results = new QTableWidget(0, 10, this);
@@ -185,11 +210,17 @@ rwb::compare::ProblemSetConfig ProblemSetView::config() const {
     c.threads = m_extraThreads;
     c.maxTokens = m_extraMaxTokens;
     c.contextLength = m_extraContext;
+    c.backend = chosenBackend(m_backend);
+    c.gpuLayers = m_gpuLayers->value();
     return c;
 }
 
 QString ProblemSetView::statusText() const {
     return m_status->text();
+}
+
+QString ProblemSetView::backendNoticeText() const {
+    return m_notice->text();
 }
 
 bool ProblemSetView::start() {
@@ -236,12 +267,21 @@ void ProblemSetView::launch() {
         connect(r, &ProblemSetRunner::finished, this, &ProblemSetView::onFinished);
         connect(r, &ProblemSetRunner::failed, this,
                 [this](qint64, const QString& e) { m_status->setText(e); });
+        connect(r, &ProblemSetRunner::backendNotice, this,
+                [this](qint64, const QString& model, const QString& notice) {
+                    const QString line = modelLabel(model) + ": " + notice;
+                    m_notice->setText(m_notice->text().isEmpty() ? line
+                                                                 : m_notice->text() + '\n' + line);
+                    m_notice->setVisible(true);
+                });
         connect(r, &ProblemSetRunner::modelState, this,
                 [this](qint64, const QString& model, const QString& state) {
                     m_status->setText(modelLabel(model) + ": " + state);
                 });
     }
     m_running = true;
+    m_notice->clear(); // the loads of this launch say it again
+    m_notice->setVisible(false);
     m_start->setEnabled(false);
     m_pause->setEnabled(true);
     m_pause->setText(tr("Pause"));

@@ -1,10 +1,12 @@
 // ProblemSetView: the problem-set mode of the comparison. Choose a JSONL set, the models,
-// samples per problem, a seed and the thinking budgets of the sweep; the run goes to the
+// samples per problem, a seed, the thinking budgets of the sweep and where the models run
+// (backend and GPU layers, started from the app's generation settings); the run goes to the
 // background (ProblemSetRunner) with a progress bar and ETA, can be paused and resumed (also
 // after a restart: open the run again), and shows the results as they come: accuracy with its
 // 95% Wilson interval, pass@k, cons@k, mean thinking tokens and time per problem per model and
 // budget; a drill-down of every problem's answers and reasoning per model; the four charts; and
-// CSV / self-contained HTML export.
+// CSV / self-contained HTML export. When the GPU backend cannot be used, the engine's one-line
+// notice stays shown under the status for the run.
 #pragma once
 
 #include "compare/problem_set_runner.h"
@@ -12,6 +14,7 @@
 #include <QWidget>
 #include <memory>
 
+class QComboBox;
 class QLineEdit;
 class QListWidget;
 class QSpinBox;
@@ -69,6 +72,11 @@ public:
     QSpinBox* seedSpin() const { return m_seed; }
     QSpinBox* limitSpin() const { return m_limit; }
     QPushButton* pauseButton() const { return m_pause; }
+    // Backend (item data: rwb::app::Backend) and GPU layers of the next run.
+    QComboBox* backendBox() const { return m_backend; }
+    QSpinBox* gpuLayersSpin() const { return m_gpuLayers; }
+    // The backend notices of the shown run, one "model: notice" line each; empty: none.
+    QString backendNoticeText() const;
 
 signals:
     void runFinished(qint64 runId, bool complete);
@@ -96,6 +104,9 @@ private:
     QSpinBox* m_seed;
     QSpinBox* m_limit;
     QLineEdit* m_budgets;
+    QComboBox* m_backend;
+    QSpinBox* m_gpuLayers;
+    QLabel* m_notice;
     QPushButton* m_start;
     QPushButton* m_pause;
     QProgressBar* m_progress;
