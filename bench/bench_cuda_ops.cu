@@ -328,6 +328,49 @@ void bench_other(const ModelShape& m, const Args& a, cudaStream_t s, double copy
         cudaFree(p);
 }
 
+// Sampling on the device over one vocabulary row (sample_select.cu), as a decode step with the
+// R1 sampler runs it; the bytes are the row's. The logits are 4 * N(0, 1): a peaked row, whose
+// nucleus at T 0.6 / top-p 0.95 is a few hundred tokens (a flat row would overflow the 4096
+// candidates and go to the whole-row download instead).
+void bench_sampling(const ModelShape& m, cudaStream_t s, double copy_bw) {
+    std::vector<float> host(size_t(m.vocab));
+    uint64_t x = 88172645463325252ull;
+    for (float& v : host) { // Box-Muller over a xorshift stream: reproducible, no <random> state
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        const double u1 = (double(x >> 11) + 1.0) / 9007199254740993.0;
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+        const double u2 = double(x >> 11) / 9007199254740992.0;
+        v = float(4.0 * std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2));
+    }
+    float* logits = nullptr;
+    SelectHeader* head = nullptr;
+    SelectCandidate* cands = nullptr;
+    SelectWork* work = nullptr;
+    if (!ok(cudaMalloc(&logits, host.size() * 4), "malloc") ||
+        !ok(cudaMalloc(&head, sizeof(SelectHeader)), "malloc") ||
+        !ok(cudaMalloc(&cands, 4096 * sizeof(SelectCandidate)), "malloc") ||
+        !ok(cudaMalloc(&work, sizeof(SelectWork)), "malloc"))
+        return;
+    cudaMemcpy(logits, host.data(), host.size() * 4, cudaMemcpyHostToDevice);
+    char shape[64];
+    std::snprintf(shape, sizeof shape, "1 x %lld", (long long)m.vocab);
+    const double bytes = double(m.vocab) * 4;
+    row("sample argmax", shape,
+        time_op(s, 64, [&](int) { select_argmax(logits, m.vocab, head, s); }), bytes, copy_bw);
+    row("sample top-k 40", shape,
+        time_op(s, 64, [&](int) { select_top_k(logits, m.vocab, 1.f / 0.6f, 40, head, cands, s); }),
+        bytes, copy_bw);
+    const double tn = time_op(s, 64, [&](int) {
+        select_nucleus(logits, m.vocab, 1.f / 0.6f, 0.95f, 0.f, 4096, head, cands, work, s);
+    });
+    SelectHeader h{};
+    cudaMemcpy(&h, head, sizeof h, cudaMemcpyDeviceToHost);
+    char op[64];
+    std::snprintf(op, sizeof op, "sample nucleus (%d kept)", int(h.count));
+    row(op, shape, tn, bytes, copy_bw);
+    for (void* p : {(void*)logits, (void*)head, (void*)cands, (void*)work}) cudaFree(p);
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -387,6 +430,7 @@ int main(int argc, char** argv) {
                     bench_fused_layer(m, t, s, copy_bw, x, y, norm_w, a.rows);
                 }
         bench_other(m, a, s, copy_bw);
+        bench_sampling(m, s, copy_bw);
     }
     return ok(cudaDeviceSynchronize(), "run") ? 0 : 1;
 }
