@@ -227,6 +227,7 @@ int cmd_bench(int argc, char** argv) {
                            {"model_n_params", info.n_params},
                            {"backend", backend},
                            {"n_sessions", r.n_gen ? int64_t(tg_sessions.size()) : int64_t(1)},
+                           {"concurrent", r.n_gen > 0 && args->has("--concurrent")},
                            {"cpu_isa", cpu::kernel_isa()},
                            {"n_threads", n_threads},
                            {"n_prompt", r.n_prompt},

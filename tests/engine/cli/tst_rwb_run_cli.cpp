@@ -99,6 +99,7 @@ private slots:
         const QJsonObject o = arr[0].toObject();
         QCOMPARE(o["n_gen"].toInt(), 8);
         QCOMPARE(o["n_sessions"].toInt(), 3);
+        QCOMPARE(o["concurrent"].toBool(), true);
         QCOMPARE(o["samples_ts"].toArray().size(), 2);
         for (const auto& v : o["samples_ts"].toArray()) QVERIFY(v.toDouble() > 0);
     }
