@@ -118,6 +118,7 @@ struct ModelJob {
             r.wallSeconds = run->wall_seconds;
             r.thinking = QString::fromStdString(run->thinking);
             r.answer = QString::fromStdString(run->answer);
+            r.backend = QString::fromStdString((*model_ptr)->info().backend);
             std::lock_guard lock(mailbox->mutex);
             mailbox->records.push_back(std::move(r));
             mailbox->ready.notify_all();

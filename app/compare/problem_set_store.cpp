@@ -25,7 +25,7 @@ const char* kSchema[] = {
     " extracted TEXT NOT NULL, correct INTEGER NOT NULL, thinking_tokens INTEGER NOT NULL,"
     " answer_tokens INTEGER NOT NULL, generated_tokens INTEGER NOT NULL,"
     " generation_seconds REAL NOT NULL, wall_seconds REAL NOT NULL,"
-    " thinking TEXT NOT NULL, answer TEXT NOT NULL,"
+    " thinking TEXT NOT NULL, answer TEXT NOT NULL, backend TEXT NOT NULL DEFAULT '',"
     " PRIMARY KEY (run_id, model, budget, problem_index, sample))",
 };
 
@@ -58,6 +58,15 @@ ProblemSetStore::ProblemSetStore(const QString& databasePath)
             m_error = "cannot create the results tables: " + q.lastError().text();
             return;
         }
+    // Files written before samples recorded their backend gain the column (empty for them).
+    bool hasBackend = false;
+    if (q.exec(QStringLiteral("PRAGMA table_info(problem_set_samples)")))
+        while (q.next()) hasBackend |= q.value(1).toString() == QLatin1String("backend");
+    if (!hasBackend && !q.exec(QStringLiteral("ALTER TABLE problem_set_samples ADD COLUMN backend "
+                                              "TEXT NOT NULL DEFAULT ''"))) {
+        m_error = "cannot update the results tables: " + q.lastError().text();
+        return;
+    }
 }
 
 ProblemSetStore::~ProblemSetStore() {
@@ -154,14 +163,14 @@ bool ProblemSetStore::saveSample(qint64 runId, const SampleRecord& r) {
     q.prepare(QStringLiteral(
         "INSERT OR REPLACE INTO problem_set_samples(run_id, model, budget, problem_index, sample,"
         " problem_id, reference, extracted, correct, thinking_tokens, answer_tokens,"
-        " generated_tokens, generation_seconds, wall_seconds, thinking, answer)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+        " generated_tokens, generation_seconds, wall_seconds, thinking, answer, backend)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     for (const QVariant& v :
          {QVariant(runId), text(r.model), QVariant(r.budget), QVariant(r.problemIndex),
           QVariant(r.sample), text(r.problemId), text(r.reference), text(r.extracted),
           QVariant(r.correct ? 1 : 0), QVariant(r.thinkingTokens), QVariant(r.answerTokens),
           QVariant(r.generatedTokens), QVariant(r.generationSeconds), QVariant(r.wallSeconds),
-          text(r.thinking), text(r.answer)})
+          text(r.thinking), text(r.answer), text(r.backend)})
         q.addBindValue(v);
     if (!q.exec()) {
         qWarning("problem-set store: %s", qPrintable(q.lastError().text()));
@@ -182,7 +191,7 @@ QVector<SampleRecord> ProblemSetStore::samples(qint64 runId, bool withTexts) con
     q.prepare(QStringLiteral(
                   "SELECT model, budget, problem_index, sample, problem_id, reference, extracted,"
                   " correct, thinking_tokens, answer_tokens, generated_tokens, generation_seconds,"
-                  " wall_seconds%1 FROM problem_set_samples WHERE run_id = ?"
+                  " wall_seconds, backend%1 FROM problem_set_samples WHERE run_id = ?"
                   " ORDER BY problem_index, sample")
                   .arg(withTexts ? QStringLiteral(", thinking, answer") : QString()));
     q.addBindValue(runId);
@@ -202,9 +211,10 @@ QVector<SampleRecord> ProblemSetStore::samples(qint64 runId, bool withTexts) con
         r.generatedTokens = q.value(10).toLongLong();
         r.generationSeconds = q.value(11).toDouble();
         r.wallSeconds = q.value(12).toDouble();
+        r.backend = q.value(13).toString();
         if (withTexts) {
-            r.thinking = q.value(13).toString();
-            r.answer = q.value(14).toString();
+            r.thinking = q.value(14).toString();
+            r.answer = q.value(15).toString();
         }
         out.append(r);
     }

@@ -28,6 +28,9 @@ struct SampleRecord {
     qint64 thinkingTokens = 0, answerTokens = 0, generatedTokens = 0;
     double generationSeconds = 0, wallSeconds = 0;
     QString thinking, answer; // the texts, for drill-down
+    // Where the sample really ran (the engine's "cpu", "cuda", "cuda+cpu"; the run's config
+    // holds what was asked for, e.g. CUDA that fell back to the CPU). "" for older rows.
+    QString backend;
 
     QString key() const; // model|budget|problem|sample
 };

@@ -6,6 +6,8 @@
 #include "compare/results_csv.h"
 #include "compare/thought_diff.h"
 
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -169,6 +171,55 @@ private slots:
         ProblemSetConfig bad = c;
         bad.gpuLayers = -2;
         QVERIFY(bad.validate().contains("GPU layers"));
+    }
+
+    // A results file written before samples recorded their backend opens, keeps its rows (with
+    // no backend) and stores new samples with theirs.
+    void store_adds_the_backend_column_to_old_files() {
+        QTemporaryDir tmp;
+        const QString path = tmp.filePath("old.sqlite");
+        {
+            QSqlDatabase d = QSqlDatabase::addDatabase("QSQLITE", "old-schema");
+            d.setDatabaseName(path);
+            QVERIFY(d.open());
+            QSqlQuery q(d);
+            QVERIFY(q.exec("CREATE TABLE problem_set_runs (id INTEGER PRIMARY KEY, config_json "
+                           "TEXT NOT NULL, created INTEGER NOT NULL, complete INTEGER NOT NULL "
+                           "DEFAULT 0)"));
+            QVERIFY(q.exec(
+                "CREATE TABLE problem_set_samples (run_id INTEGER NOT NULL, model TEXT NOT NULL,"
+                " budget INTEGER NOT NULL, problem_index INTEGER NOT NULL, sample INTEGER NOT NULL,"
+                " problem_id TEXT NOT NULL, reference TEXT NOT NULL, extracted TEXT NOT NULL,"
+                " correct INTEGER NOT NULL, thinking_tokens INTEGER NOT NULL,"
+                " answer_tokens INTEGER NOT NULL, generated_tokens INTEGER NOT NULL,"
+                " generation_seconds REAL NOT NULL, wall_seconds REAL NOT NULL,"
+                " thinking TEXT NOT NULL, answer TEXT NOT NULL,"
+                " PRIMARY KEY (run_id, model, budget, problem_index, sample))"));
+            QVERIFY(q.exec("INSERT INTO problem_set_runs VALUES (1, '{\"set\":\"/s.jsonl\","
+                           "\"models\":[\"/a.gguf\"],\"budgets\":[0]}', 1, 0)"));
+            QVERIFY(q.exec("INSERT INTO problem_set_samples VALUES (1, '/a.gguf', 0, 0, 0, 'p0',"
+                           " '4', '4', 1, 5, 2, 7, 0.5, 0.6, 'th', 'an')"));
+            d.close();
+        }
+        QSqlDatabase::removeDatabase("old-schema");
+        ProblemSetStore store(path);
+        QVERIFY2(store.isOpen(), qPrintable(store.error()));
+        const auto run = store.run(1);
+        QVERIFY(run);
+        QCOMPARE(run->config.backend, rwb::app::Backend::Cpu); // stored before the field
+        QVector<SampleRecord> rows = store.samples(1, true);
+        QCOMPARE(rows.size(), 1);
+        QCOMPARE(rows[0].backend, QString());
+        QCOMPARE(rows[0].answer, QString("an"));
+        SampleRecord r = rows[0];
+        r.sample = 1;
+        r.backend = "cuda+cpu";
+        QVERIFY(store.saveSample(1, r));
+        rows = store.samples(1, true);
+        QCOMPARE(rows.size(), 2);
+        QCOMPARE(rows[1].backend, QString("cuda+cpu"));
+        QCOMPARE(rows[1].thinking, QString("th"));
+        QVERIFY(ProblemSetStore(path).isOpen()); // the second opening finds the column
     }
 
     void store_round_trip_and_summaries() {

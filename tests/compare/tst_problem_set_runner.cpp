@@ -28,7 +28,9 @@ class TestProblemSetRunner : public QObject {
     QTemporaryDir tmp_;
 
     // A short run of the small demo model on `backend`; returns the run's backend notices.
-    QStringList shortRun(const QString& db, rwb::app::Backend backend, int* saved) {
+    // `ranOn`: where the stored samples say they ran (one value when they agree).
+    QStringList shortRun(const QString& db, rwb::app::Backend backend, int* saved,
+                         QString* ranOn = nullptr) {
         ProblemSetConfig cfg;
         cfg.setPath = kHeldOutSet;
         cfg.models = {demoModels().first()};
@@ -48,7 +50,11 @@ class TestProblemSetRunner : public QObject {
                                   Q_ARG(qint64, runId));
         if (!finished.wait(120000) || !finished.first()[1].toBool()) return {"did not finish"};
         ProblemSetStore store(db);
-        *saved = int(store.samples(runId).size());
+        const QVector<SampleRecord> samples = store.samples(runId);
+        *saved = int(samples.size());
+        QSet<QString> where;
+        for (const SampleRecord& r : samples) where.insert(r.backend);
+        if (ranOn) *ranOn = QStringList(where.begin(), where.end()).join(',');
         // The stored config records where it ran.
         if (store.run(runId)->config.backend != backend) return {"backend not stored"};
         QStringList out;
@@ -75,10 +81,12 @@ private slots:
         const int loadsBefore = cache.loadCount();
         {
             int saved = 0;
+            QString ranOn;
             const QStringList notices =
-                shortRun(tmp_.filePath("alone.sqlite"), rwb::app::Backend::Cpu, &saved);
+                shortRun(tmp_.filePath("alone.sqlite"), rwb::app::Backend::Cpu, &saved, &ranOn);
             QCOMPARE(notices, QStringList{}); // also no error line
             QCOMPARE(saved, 3);
+            QCOMPARE(ranOn, QString("cpu"));
             QCOMPARE(cache.loadCount(), loadsBefore + 1); // the runner loads through the cache
             QCOMPARE(cache.aliveCount(), 0);              // and lets it go when done
         }
@@ -101,9 +109,12 @@ private slots:
         const QString expected = QString::fromStdString(held->backend_notice());
         const int loads = rwb::app::ModelCache::instance().loadCount();
         int saved = 0;
+        QString ranOn;
         const QStringList notices =
-            shortRun(tmp_.filePath("cuda.sqlite"), rwb::app::Backend::Cuda, &saved);
+            shortRun(tmp_.filePath("cuda.sqlite"), rwb::app::Backend::Cuda, &saved, &ranOn);
         QCOMPARE(saved, 3);
+        // The samples record where they really ran; the run's config that CUDA was asked for.
+        QCOMPARE(ranOn, QString::fromStdString(held->info().backend));
         QCOMPARE(rwb::app::ModelCache::instance().loadCount(), loads); // shared on CUDA too
         if (expected.isEmpty()) {
             QCOMPARE(notices, QStringList{});
