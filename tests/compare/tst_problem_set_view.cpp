@@ -95,6 +95,10 @@ private slots:
         QCOMPARE(run->config.backend, Backend::Cuda); // the stored run records its backend
         QCOMPARE(run->config.gpuLayers, -1);
         QCOMPARE(view.statusText(), QString("Finished."));
+        QVERIFY(view.exportHtml(tmp_.filePath("backend.html")));
+        QFile report(tmp_.filePath("backend.html"));
+        QVERIFY(report.open(QIODevice::ReadOnly));
+        QVERIFY(QString::fromUtf8(report.readAll()).contains("backend cuda (all GPU layers)"));
         if (expected.isEmpty()) {
             QCOMPARE(view.backendNoticeText(), QString());
             QSKIP("CUDA is usable on this machine: no fallback to show");

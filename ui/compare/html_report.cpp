@@ -18,6 +18,14 @@ QString pct(double v) {
     return QString::number(100.0 * v, 'f', 1) + '%';
 }
 
+// What was asked for (the samples' own "backend" says where they ran).
+QString backendLabel(const rwb::compare::ProblemSetConfig& config) {
+    const QString name = rwb::app::backendName(config.backend);
+    if (config.backend == rwb::app::Backend::Cpu) return name;
+    return name + (config.gpuLayers < 0 ? QStringLiteral(" (all GPU layers)")
+                                        : QStringLiteral(" (%1 GPU layers)").arg(config.gpuLayers));
+}
+
 } // namespace
 
 QString htmlReport(const rwb::compare::ProblemSetConfig& config,
@@ -29,7 +37,8 @@ QString htmlReport(const rwb::compare::ProblemSetConfig& config,
         "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
         "td:first-child{text-align:left}.ok{color:#080}.bad{color:#b00}</style></head><body>");
     h += QStringLiteral("<h1>Problem-set report</h1><p>Set: %1 · %2 problems%3 · %4 sample(s) per "
-                        "problem · seed %5 · temperature %6 · top-p %7 · generated %8</p>")
+                        "problem · seed %5 · temperature %6 · top-p %7 · backend %9 · generated "
+                        "%8</p>")
              .arg(config.setPath.toHtmlEscaped())
              .arg(rows.isEmpty() ? 0 : rows.first().summary.n)
              .arg(config.limit > 0 ? QStringLiteral(" (first %1)").arg(config.limit) : QString())
@@ -37,7 +46,8 @@ QString htmlReport(const rwb::compare::ProblemSetConfig& config,
              .arg(config.seed)
              .arg(config.temperature)
              .arg(config.topP)
-             .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate));
+             .arg(QDateTime::currentDateTimeUtc().toString(Qt::ISODate))
+             .arg(backendLabel(config));
     h += QStringLiteral(
         "<h2>Results</h2><table><tr><th>model</th><th>thinking budget</th><th>n</th>"
         "<th>accuracy</th><th>95% CI</th><th>pass@k</th><th>cons@k</th><th>thinking tokens</th>"
