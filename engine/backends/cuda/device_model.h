@@ -46,6 +46,12 @@ struct Scratch {
     RowKv* row_kv = nullptr;
 };
 
+// Device buffers are carved at this alignment.
+constexpr uint64_t kAlign = 256;
+inline uint64_t align_up(uint64_t v, uint64_t a) {
+    return (v + a - 1) / a * a;
+}
+
 // Rows of logits computed per output step.
 constexpr int64_t kLogitRowsPerStep = 64;
 
