@@ -57,6 +57,10 @@ __device__ __forceinline__ void prefetch_rows(const FusedArgs& a, const JobArgs&
     if (a.silu_pair) prefetch_row(a.job[1].W + r * a.job[1].stride, J.stride, first, 32 * a.wpr);
 }
 
+// One kernel per staging kind and row count, the weight type read at run time. Keep it that way
+// for every row count: kernels compiled per weight type with 48 registers (tried) gave results
+// that differed in the last bits from these (the compiled code fuses multiply-adds differently),
+// and a batched row then no longer equalled the same row run alone.
 template <int K, int NB>
 __global__ void __launch_bounds__(kStageThreads, K != kStageFloat ? (NB == 1 ? 4 : 3) : 2)
     staged_kernel(const FusedArgs a) {
