@@ -190,6 +190,16 @@ private slots:
         reopened.setDatabasePath(tmp_.filePath("runs.sqlite"));
         QSignalSpy again(&reopened, &ProblemSetView::runFinished);
         QVERIFY(reopened.resume(view.runId()));
+        // Its form shows the run's settings, not the defaults.
+        QCOMPARE(reopened.budgetsEdit()->text(), QString("16, 64"));
+        QCOMPARE(reopened.limitSpin()->value(), 6);
+        QCOMPARE(reopened.seedSpin()->value(), 3);
+        QCOMPARE(reopened.samplesSpin()->value(), 2);
+        const auto shown = reopened.config();
+        QCOMPARE(shown.models, view.config().models);
+        QCOMPARE(shown.setPath, view.config().setPath);
+        QCOMPARE(shown.backend, view.config().backend);
+        QCOMPARE(shown.contextLength, 1024);
         QVERIFY(again.wait(30000));
         QCOMPARE(reopened.resultsTable()->rowCount(), 6);
         for (int i = 0; i < 6; ++i)

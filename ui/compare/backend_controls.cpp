@@ -31,4 +31,8 @@ rwb::app::Backend chosenBackend(const QComboBox* box) {
     return rwb::app::Backend(box->currentData().toInt());
 }
 
+void chooseBackend(QComboBox* box, rwb::app::Backend backend) {
+    if (const int i = box->findData(int(backend)); i >= 0) box->setCurrentIndex(i);
+}
+
 } // namespace rwb::ui::compare

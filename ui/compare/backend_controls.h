@@ -14,5 +14,6 @@ namespace rwb::ui::compare {
 QComboBox* makeBackendBox(rwb::app::Backend initial, const QString& toolTip, QWidget* parent);
 QSpinBox* makeGpuLayersSpin(int initial, QWidget* parent);
 rwb::app::Backend chosenBackend(const QComboBox* box);
+void chooseBackend(QComboBox* box, rwb::app::Backend backend);
 
 } // namespace rwb::ui::compare

@@ -7,6 +7,8 @@
 #include "compare/result_charts.h"
 #include "compare/results_csv.h"
 
+#include <algorithm>
+
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
@@ -215,6 +217,31 @@ rwb::compare::ProblemSetConfig ProblemSetView::config() const {
     return c;
 }
 
+void ProblemSetView::showConfig(const rwb::compare::ProblemSetConfig& c) {
+    m_set->setText(c.setPath);
+    QStringList missing = c.models;
+    for (int i = 0; i < m_models->count(); ++i) {
+        QListWidgetItem* item = m_models->item(i);
+        const bool in = missing.removeAll(item->data(Qt::UserRole).toString()) > 0;
+        item->setCheckState(in ? Qt::Checked : Qt::Unchecked);
+    }
+    for (const QString& p : missing) { // a model of the run this list does not offer
+        auto* item = new QListWidgetItem(modelLabel(p), m_models);
+        item->setData(Qt::UserRole, p);
+        item->setToolTip(p);
+        item->setCheckState(Qt::Checked);
+    }
+    m_samplesSpin->setValue(c.samples);
+    m_seed->setValue(int(std::min<quint64>(c.seed, quint64(m_seed->maximum()))));
+    m_limit->setValue(c.limit);
+    QStringList budgets;
+    for (int b : c.budgets) budgets << rwb::compare::budgetLabel(b);
+    m_budgets->setText(budgets.join(QStringLiteral(", ")));
+    chooseBackend(m_backend, c.backend);
+    m_gpuLayers->setValue(c.gpuLayers);
+    setExtraSettings(c.threads, c.maxTokens, c.contextLength);
+}
+
 QString ProblemSetView::statusText() const {
     return m_status->text();
 }
@@ -251,6 +278,7 @@ bool ProblemSetView::resume(qint64 runId) {
     }
     m_runId = runId;
     m_config = info->config;
+    showConfig(m_config);
     m_samples = store.samples(runId, true);
     refreshResults();
     refreshCharts();

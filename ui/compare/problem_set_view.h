@@ -43,6 +43,8 @@ public:
 
     // The form's settings (threads, max tokens and context are not in the form: set them here).
     rwb::compare::ProblemSetConfig config() const;
+    // Fills the form from a run's settings (a reopened run shows what it runs with).
+    void showConfig(const rwb::compare::ProblemSetConfig& c);
     void setExtraSettings(int threads, int maxTokens, int contextLength);
 
     // Starts a new run from the form; false with one line in the status when it cannot.
