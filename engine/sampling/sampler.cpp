@@ -37,6 +37,16 @@ Sampler::Sampler(const SamplerParams& params, int32_t n_vocab)
     history_.reserve(static_cast<size_t>(std::min(params.penalty_last_n, 1 << 16)));
 }
 
+// Whether the penalties change anything, and whether top-k keeps fewer than the whole
+// vocabulary: sample() and reduction() take the same paths by these.
+bool Sampler::penalises() const {
+    return params_.repetition_penalty != 1.0f || params_.presence_penalty != 0.0f ||
+           params_.frequency_penalty != 0.0f;
+}
+bool Sampler::top_k_active() const {
+    return params_.top_k > 0 && params_.top_k < n_vocab_;
+}
+
 void Sampler::reset(uint64_t seed) {
     rng_.seed(seed);
     history_.clear();
@@ -60,9 +70,7 @@ TokenId Sampler::sample(std::span<const float> logits) {
     if (logits.size() != static_cast<size_t>(n_vocab_)) return -1;
 
     std::span<const float> row = logits;
-    const bool penalise = params_.repetition_penalty != 1.0f || params_.presence_penalty != 0.0f ||
-                          params_.frequency_penalty != 0.0f;
-    if (penalise && !history_.empty()) {
+    if (penalises() && !history_.empty()) {
         work_logits_.assign(logits.begin(), logits.end());
         sampling::apply_penalties(work_logits_, history_, params_.repetition_penalty,
                                   params_.presence_penalty, params_.frequency_penalty);
@@ -71,7 +79,7 @@ TokenId Sampler::sample(std::span<const float> logits) {
 
     if (params_.temperature <= 0.0f) return sampling::argmax(row);
 
-    if (params_.top_k > 0 && params_.top_k < n_vocab_) {
+    if (top_k_active()) {
         sampling::select_top_k(row, params_.temperature, params_.top_k, candidates_);
     } else {
         sampling::softmax_prefiltered(row, params_.temperature, params_.top_p, params_.min_p,
@@ -88,14 +96,11 @@ TokenId Sampler::finish() {
 }
 
 std::optional<Sampler::Reduction> Sampler::reduction() const {
-    const bool penalise = params_.repetition_penalty != 1.0f || params_.presence_penalty != 0.0f ||
-                          params_.frequency_penalty != 0.0f;
-    const bool every_token = params_.temperature > 0.0f &&
-                             !(params_.top_k > 0 && params_.top_k < n_vocab_) &&
+    const bool every_token = params_.temperature > 0.0f && !top_k_active() &&
                              params_.top_p >= 1.0f && params_.min_p <= 0.0f;
     if (every_token) return std::nullopt;
     Reduction r;
-    if (penalise && !history_.empty()) {
+    if (penalises() && !history_.empty()) {
         sampling::window_counts(history_, static_cast<size_t>(n_vocab_), r.penalty_ids,
                                 r.penalty_counts);
         r.repetition = params_.repetition_penalty;
@@ -104,7 +109,7 @@ std::optional<Sampler::Reduction> Sampler::reduction() const {
     }
     if (params_.temperature <= 0.0f) return r; // Argmax
     r.temperature = params_.temperature;
-    if (params_.top_k > 0 && params_.top_k < n_vocab_) {
+    if (top_k_active()) {
         r.kind = Reduction::Kind::TopK;
         r.top_k = params_.top_k;
         return r;

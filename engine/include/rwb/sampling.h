@@ -113,6 +113,8 @@ private:
     Sampler(const SamplerParams& params, int32_t n_vocab);
     // top-p -> min-p -> draw over candidates_.
     TokenId finish();
+    bool penalises() const;
+    bool top_k_active() const;
 
     SamplerParams params_;
     int32_t n_vocab_ = 0;
