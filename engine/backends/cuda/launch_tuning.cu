@@ -1,7 +1,6 @@
 #include "launch_tuning.h"
 
 #include <cstdlib>
-#include <cstring>
 
 namespace rwb::cuda {
 namespace {
@@ -28,8 +27,6 @@ const LaunchTuning& launch_tuning() {
             major >= 9 && env_int("RWB_CUDA_PDL", 1, 0, 1) == 1;
         r.early_trigger = env_int("RWB_CUDA_PDL_EARLY", 1, 0, 1) == 1;
         r.split_positions = env_int("RWB_CUDA_SPLIT_POSITIONS", 32, 8, 256);
-        const char* w = std::getenv("RWB_CUDA_WPR");
-        r.wpr_one_pass = !(w && std::strcmp(w, "old") == 0);
         r.prefetch_ahead = env_int("RWB_CUDA_PREFETCH_AHEAD", 0, 0, 4);
         cudaGetLastError();
         return r;

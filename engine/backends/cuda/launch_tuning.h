@@ -23,10 +23,6 @@ struct LaunchTuning {
     // RWB_CUDA_SPLIT_POSITIONS=N (8..256, a power of two): cache positions one flash-decoding
     // split walks at most (kPositionsPerSplit by default).
     int split_positions = 32;
-    // RWB_CUDA_WPR=old: warps per weight row chosen so that every resident warp has a row, even
-    // where that takes a second pass over the rows (the rule before 2026-11-29 17:30); default:
-    // as many as keep the product to one pass.
-    bool wpr_one_pass = true;
 };
 const LaunchTuning& launch_tuning();
 

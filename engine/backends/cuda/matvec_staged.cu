@@ -145,12 +145,11 @@ __global__ void __launch_bounds__(kStageThreads, K != kStageFloat ? (NB == 1 ? 4
     }
 }
 
-// Largest dynamic shared memory a block may use (opt-in limit less a margin), whether the staged
-// kernel is wanted at all, and the multiprocessor count.
+// Largest dynamic shared memory a block may use (opt-in limit less a margin), and whether the
+// staged kernel is wanted at all.
 struct StagedConfig {
     size_t limit = 0;
     bool enabled = true;
-    int sms = 132;
 };
 
 const StagedConfig& config() {
@@ -158,14 +157,11 @@ const StagedConfig& config() {
         StagedConfig r;
         const char* e = std::getenv("RWB_CUDA_MATVEC");
         r.enabled = !(e && std::strcmp(e, "warp") == 0);
-        int dev = 0, optin = 0, sms = 0;
+        int dev = 0, optin = 0;
         if (cudaGetDevice(&dev) == cudaSuccess &&
             cudaDeviceGetAttribute(&optin, cudaDevAttrMaxSharedMemoryPerBlockOptin, dev) ==
                 cudaSuccess)
             r.limit = size_t(optin > 4096 ? optin - 4096 : 0);
-        if (cudaDeviceGetAttribute(&sms, cudaDevAttrMultiProcessorCount, dev) == cudaSuccess &&
-            sms > 0)
-            r.sms = sms;
         cudaGetLastError();
         return r;
     }();
@@ -222,7 +218,7 @@ int resident_blocks(int n, size_t bytes) {
         return true;
     });
     if (e != cudaSuccess || per_sm < 1) per_sm = 1, cudaGetLastError();
-    return cache[key] = per_sm * config().sms;
+    return cache[key] = per_sm * launch_tuning().sms;
 }
 
 int resident(int kind, int n, size_t bytes) {
@@ -283,26 +279,19 @@ bool matvec_fused(const MatvecJob* jobs, int njobs, bool silu_pair, const float*
         return false;
     const size_t bytes = staged_bytes(kind != kStageFloat, n, cols);
     if (bytes > c.limit) return false;
-    // Warps per row: enough that the rows give every resident warp work, as long as each warp
-    // still walks at least one and a half passes of the row's units.
+    // Warps per row (wpr): doubling it doubles the blocks a pass needs, so it stops where the
+    // next doubling would no longer fit one resident wave (a second, partial pass costs a whole
+    // load latency; against giving every resident warp a row: 1.5B Q4_K_M tg128 738 -> 750 t/s,
+    // 7B 294 -> 298), and while each warp still walks a row's units in at least 1.5 passes.
     const int64_t wave = resident(kind, n, bytes), units = cols / 32;
-    int64_t all_rows = 0;
-    for (int j = 0; j < (silu_pair ? 1 : njobs); ++j) all_rows += jobs[j].W.rows;
+    auto blocks_for = [&](int w) {
+        int64_t b = 0;
+        for (int j = 0; j < (silu_pair ? 1 : njobs); ++j)
+            b += (jobs[j].W.rows * w + kWarps - 1) / kWarps;
+        return b;
+    };
     int wpr = 1;
-    if (launch_tuning().wpr_one_pass) {
-        // Doubling wpr doubles the blocks a pass needs: stop where the next doubling would no
-        // longer fit one resident wave (a second, partial pass costs a whole load latency;
-        // 1.5B Q4_K_M tg128 738 -> 750 t/s, 7B 294 -> 298).
-        auto blocks_for = [&](int w) {
-            int64_t b = 0;
-            for (int j = 0; j < (silu_pair ? 1 : njobs); ++j)
-                b += (jobs[j].W.rows * w + kWarps - 1) / kWarps;
-            return b;
-        };
-        while (wpr < kWarps && blocks_for(2 * wpr) <= wave && units >= 48 * 2 * wpr) wpr *= 2;
-    } else {
-        while (wpr < kWarps && all_rows * wpr < wave * kWarps && units >= 48 * 2 * wpr) wpr *= 2;
-    }
+    while (wpr < kWarps && blocks_for(2 * wpr) <= wave && units >= 48 * 2 * wpr) wpr *= 2;
     // Blocks per job: one per kWarps / wpr rows, scaled down together to one resident wave.
     int64_t needed[3] = {0, 0, 0}, total = 0;
     for (int j = 0; j < (silu_pair ? 1 : njobs); ++j)
