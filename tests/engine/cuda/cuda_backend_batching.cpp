@@ -7,6 +7,7 @@
 // downloads the whole row instead (docs/cuda.md), so this runs with it on and off. A session that
 // stops early (its callback returns false) must not hold the others up or change their tokens.
 #include "cuda_backend_batching.h"
+#include "cuda_backend_util.h"
 
 #include "backends/cuda_host/cuda_model.h"
 #include "model/model_data.h"
@@ -42,12 +43,7 @@ constexpr int kTokens = 40;
 Gen generate(Session& s, const std::vector<TokenId>& prompt, const SamplerParams& sp,
              int stop_after = -1, bool gaps = false) {
     Gen g;
-    GenerationParams gp;
-    gp.sampler = sp;
-    gp.max_tokens = kTokens;
-    gp.start_in_thought = false;
-    gp.split_reasoning = false;
-    auto st = s.generate(prompt, gp, [&](const GeneratedToken& t) {
+    auto st = s.generate(prompt, plain_generation(sp, kTokens), [&](const GeneratedToken& t) {
         if (t.id >= 0) g.tokens.push_back(t.id);
         if (gaps) { // the row this token was sampled from
             const auto l = s.logits();

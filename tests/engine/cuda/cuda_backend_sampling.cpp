@@ -8,6 +8,7 @@
 // Session::logits() downloads the row: it must equal the switched-off session's. On a reference
 // model (1k vocabulary) and on a random 152k-vocabulary model written here.
 #include "cuda_backend_sampling.h"
+#include "cuda_backend_util.h"
 
 #include "quant/synth_writer.h"
 #include "rwb/model.h"
@@ -44,12 +45,7 @@ Run generate(const std::shared_ptr<const Model>& m, const std::vector<TokenId>& 
         r.error = s.message();
         return r;
     }
-    GenerationParams gp;
-    gp.sampler = sp;
-    gp.max_tokens = n_tokens;
-    gp.start_in_thought = false;
-    gp.split_reasoning = false;
-    auto st = (*s)->generate(prompt, gp, [&](const GeneratedToken& g) {
+    auto st = (*s)->generate(prompt, plain_generation(sp, n_tokens), [&](const GeneratedToken& g) {
         if (g.id >= 0) r.tokens.push_back(g.id);
         return true;
     });

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "rwb/model.h"
+#include "rwb/session.h"
 #include "rwb/tokenizer.h"
 
 #include <cmath>
@@ -44,6 +45,17 @@ inline std::shared_ptr<const Model> load(const std::string& path, Backend b, int
         return nullptr;
     }
     return *m;
+}
+
+// Plain generation of n tokens: no thought at the start, no reasoning split (the tests compare
+// tokens only).
+inline GenerationParams plain_generation(const SamplerParams& sp, int64_t n) {
+    GenerationParams gp;
+    gp.sampler = sp;
+    gp.max_tokens = n;
+    gp.start_in_thought = false;
+    gp.split_reasoning = false;
+    return gp;
 }
 
 } // namespace rwb::cuda_test
