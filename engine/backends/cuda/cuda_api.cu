@@ -244,13 +244,19 @@ int rwb_cuda_batch_decode(rwb_cuda_session* const* sessions, int count, const fl
     }
     std::lock_guard<std::mutex> lock(m->mu);
     std::string e;
+    const bool keep = out_mode == RWB_CUDA_OUT_LOGITS_DEVICE;
+    if (keep && !m->has_output) {
+        put(err, err_size, "logits asked of a model whose output layer is not on the GPU");
+        return 1;
+    }
     // A session whose cache cannot grow fails the whole step, named, before anything runs: the
     // caller (Session::append_batch) leaves every session unchanged, and can end that one and
     // go on batching the others. Caches grown for the others before it are kept (they fill).
     std::vector<rwb::cuda::RowKv> rows(static_cast<size_t>(count));
     for (int i = 0; i < count; ++i) {
         DevSession& s = sessions[i]->s;
-        if (!reserve_kv(s, pos[i] + 1, pos[i], e)) {
+        if ((keep && !rwb::cuda::ensure_sample_buffers(*sessions[i], e)) ||
+            !reserve_kv(s, pos[i] + 1, pos[i], e)) {
             put(err, err_size,
                 "session " + std::to_string(i + 1) + " of " + std::to_string(count) + ": " + e);
             return 1;
@@ -263,17 +269,32 @@ int rwb_cuda_batch_decode(rwb_cuda_session* const* sessions, int count, const fl
     // session's own max_batch), which is slower but the same step: batching is only a speed-up.
     int chunk = count;
     if (!m->ensure_scratch(count, e)) chunk = int(std::max<int64_t>(1, m->scratch.rows));
-    // LOGITS_ALL gives every row's logits: one per session.
-    const int mode = out_mode == RWB_CUDA_OUT_LOGITS_LAST ? RWB_CUDA_OUT_LOGITS_ALL : out_mode;
-    const int64_t E = m->shape.n_embd;
-    const int64_t per_row = mode == RWB_CUDA_OUT_HIDDEN ? E : m->shape.n_vocab;
+    // LOGITS_ALL gives every row's logits: one per session. Kept on the device, they stay in the
+    // model's logits buffer and go from there to each session's own row.
+    const int mode = out_mode == RWB_CUDA_OUT_LOGITS_LAST ? RWB_CUDA_OUT_LOGITS_ALL
+                     : keep                               ? rwb::cuda::kOutLogitsInScratch
+                                                          : out_mode;
+    const int64_t E = m->shape.n_embd, V = m->shape.n_vocab;
+    const int64_t per_row = mode == RWB_CUDA_OUT_HIDDEN ? E : V;
     for (int i0 = 0; i0 < count; i0 += chunk) {
         const int nr = std::min(chunk, count - i0);
         if (!rwb::cuda::forward(*m, rows.data() + i0, nr, x + int64_t(i0) * E,
-                                out + int64_t(i0) * per_row, mode, e)) {
+                                keep ? nullptr : out + int64_t(i0) * per_row, mode, e)) {
             put(err, err_size, e);
             return 1;
         }
+        if (!keep) continue;
+        for (int i = 0; i < nr; ++i)
+            cudaMemcpyAsync(sessions[i0 + i]->smp.logits, m->scratch.logits + int64_t(i) * V,
+                            size_t(V) * 4, cudaMemcpyDeviceToDevice, m->stream);
+        const cudaError_t st = cudaStreamSynchronize(m->stream);
+        if (st != cudaSuccess) {
+            cudaGetLastError();
+            put(err, err_size,
+                std::string("CUDA error in batched logits: ") + cudaGetErrorString(st));
+            return 1;
+        }
+        for (int i = 0; i < nr; ++i) sessions[i0 + i]->smp.ready = true;
     }
     return 0;
 }

@@ -180,6 +180,16 @@ bool forward(DevModel& m, const RowKv* rows, int n, const float* x, float* out, 
     // RWB_CUDA_OUT_LOGITS_LAST.
     const bool on_device = out_mode == RWB_CUDA_OUT_LOGITS_DEVICE;
     if (on_device) out_mode = RWB_CUDA_OUT_LOGITS_LAST;
+    // Every row's logits left in the model's logits buffer (a batched step that keeps them on
+    // the device): the same kernels as LOGITS_ALL, without the download.
+    const bool in_scratch = out_mode == kOutLogitsInScratch;
+    if (in_scratch) {
+        if (n > kLogitRowsPerStep) {
+            err = "more rows than the logits buffer holds";
+            return false;
+        }
+        out_mode = RWB_CUDA_OUT_LOGITS_ALL;
+    }
     if (n <= 0) {
         err = "no rows";
         return false;
@@ -223,6 +233,7 @@ bool forward(DevModel& m, const RowKv* rows, int n, const float* x, float* out, 
                 return false;
             // A decode step's rows go through the page-locked buffer, copied out after the sync.
             const size_t bytes = size_t(nr) * size_t(V) * 4;
+            if (in_scratch) continue;
             if (!on_device && n - first <= kMaxMatvecRows && m.pinned_logits()) staged = bytes;
             if (!check(cudaMemcpyAsync(
                            staged ? m.host_logits : out + int64_t(r0 - first) * V, c.logits, bytes,

@@ -52,6 +52,11 @@ inline uint64_t align_up(uint64_t v, uint64_t a) {
     return (v + a - 1) / a * a;
 }
 
+// forward()'s out_mode for a batched decode step that keeps its rows' logits on the device: all
+// rows' logits are left in Scratch::logits (out unused), for the caller to hand to each session.
+// Not part of the ABI (the module's own value, next to RWB_CUDA_OUT_*).
+constexpr int kOutLogitsInScratch = 100;
+
 // Rows of logits computed per output step.
 constexpr int64_t kLogitRowsPerStep = 64;
 

@@ -12,7 +12,7 @@
 extern "C" {
 #endif
 
-#define RWB_CUDA_ABI_VERSION 4
+#define RWB_CUDA_ABI_VERSION 5
 
 /* A 2-D weight in its file type (ggml type id), `rows` rows of `cols` elements, row_bytes apart,
  * in host memory (the mapped file). */
@@ -97,9 +97,13 @@ int rwb_cuda_session_eval(rwb_cuda_session* session, const float* x, int64_t n, 
 
 /* One decode step of several sessions of the same model at once (weights read once for all):
  * x: [count][n_embd], pos[i]: position of session i's token, out: [count][n_vocab] logits
- * (all layers on the GPU) or [count][n_embd] hidden (out_mode as above). A session whose cache
- * cannot grow fails the step before it runs ("session i of count: out of GPU memory: ..."); shared
- * buffers that cannot grow to count rows run it as smaller batches. */
+ * (all layers on the GPU) or [count][n_embd] hidden (out_mode as above). With
+ * RWB_CUDA_OUT_LOGITS_DEVICE (out unused) each session's row stays on the device for
+ * rwb_cuda_session_select / rwb_cuda_session_logits, as after its own such evaluation; a session
+ * whose sampling buffers cannot be taken fails the step before it runs ("session i of count: out
+ * of GPU memory: ... for sampling on the device"). A session whose cache cannot grow fails the
+ * step before it runs ("session i of count: out of GPU memory: ..."); shared buffers that cannot
+ * grow to count rows run it as smaller batches. */
 int rwb_cuda_batch_decode(rwb_cuda_session* const* sessions, int count, const float* x,
                           const int64_t* pos, float* out, int out_mode, char* err, int err_size);
 

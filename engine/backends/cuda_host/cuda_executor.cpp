@@ -88,16 +88,25 @@ Status CudaExecutor::eval_keep(const TokenId* tokens, int64_t n, int64_t pos0, f
                                bool* on_device, const std::atomic<bool>* cancel) {
     *on_device = false;
     if (!device_sampling()) return eval(tokens, n, pos0, logits, false, cancel);
-    // Other sessions of the model are decoding: this step joins theirs and its whole row comes
-    // down (sampled on the CPU, the same token); a lone session keeps the row on the device.
-    if (peer_ && n == 1) {
-        if (gpu_->batcher().has_active_peers(peer_))
-            return eval(tokens, n, pos0, logits, false, cancel);
-        gpu_->batcher().touch(peer_); // decoding: a peer that starts now waits for this one
-    }
     if (n <= 0 || n > max_batch_) return Status::error("bad batch size");
     if (cancel && cancel->load(std::memory_order_relaxed)) return Status::error("cancelled");
     RWB_RETURN_IF_ERROR(embed(tokens, n, x_.data()));
+    // A decode step joins the other sessions' of the model (the batcher), its row kept on the
+    // device like theirs.
+    if (peer_ && n == 1) {
+        if (pos0 < 0 || pos0 >= n_ctx_) return Status::error("context is full");
+        DecodeBatcher::Row row{peer_, x_.data(), pos0, nullptr, session_};
+        row.keep = true;
+        Status st = gpu_->batcher().decode(row, cancel);
+        // No memory for the sampling buffers (taken at the first such step, before anything
+        // runs): this session samples on the CPU from now on rather than failing.
+        if (!st && st.message().find("sampling on the device") != std::string::npos) {
+            no_room_to_sample_ = true;
+            return eval(tokens, n, pos0, logits, false, cancel);
+        }
+        if (st) *on_device = true;
+        return st;
+    }
     char err[512] = {0};
     if (gpu_->module().session_eval(session_, x_.data(), n, pos0, nullptr,
                                     RWB_CUDA_OUT_LOGITS_DEVICE, err, int(sizeof err))) {

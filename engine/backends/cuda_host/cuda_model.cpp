@@ -99,11 +99,18 @@ Status CudaModel::decode_rows(std::span<const DecodeBatcher::Row> rows) {
     char err[512] = {0};
     if (rows.size() == 1) {
         const auto& r = rows[0];
-        if (module_.session_eval(static_cast<rwb_cuda_session*>(r.user), r.x, 1, r.pos, r.out,
-                                 RWB_CUDA_OUT_LOGITS_LAST, err, int(sizeof err)))
+        if (module_.session_eval(static_cast<rwb_cuda_session*>(r.user), r.x, 1, r.pos,
+                                 r.keep ? nullptr : r.out,
+                                 r.keep ? RWB_CUDA_OUT_LOGITS_DEVICE : RWB_CUDA_OUT_LOGITS_LAST,
+                                 err, int(sizeof err)))
             return gpu_error(err);
         return Status::ok();
     }
+    // Rows that sample on the device keep their logits there (each in its session's own row);
+    // where some do and some do not, every row stays on the device and the others' rows are
+    // downloaded from there.
+    const bool any_keep =
+        std::any_of(rows.begin(), rows.end(), [](const DecodeBatcher::Row& r) { return r.keep; });
     std::lock_guard lk(step_mu_);
     const size_t n = rows.size(), E = size_t(n_embd_), V = size_t(n_vocab_);
     // Kept between steps: fresh buffers of n * 600 KB each step cost more than the copies.
@@ -116,10 +123,18 @@ Status CudaModel::decode_rows(std::span<const DecodeBatcher::Row> rows) {
         step_pos_[i] = rows[i].pos;
         step_sessions_[i] = static_cast<rwb_cuda_session*>(rows[i].user);
     }
-    if (module_.batch_decode(step_sessions_.data(), int(n), step_x_.data(), step_pos_.data(),
-                             step_out_.data(), RWB_CUDA_OUT_LOGITS_LAST, err, int(sizeof err)))
+    if (module_.batch_decode(
+            step_sessions_.data(), int(n), step_x_.data(), step_pos_.data(), step_out_.data(),
+            any_keep ? RWB_CUDA_OUT_LOGITS_DEVICE : RWB_CUDA_OUT_LOGITS_LAST, err, int(sizeof err)))
         // "session i of n: ..." stays as it is: the batcher fails only that row with the rest.
         return std::strncmp(err, "session ", 8) == 0 ? Status::error(err) : gpu_error(err);
+    if (any_keep) {
+        for (size_t i = 0; i < n; ++i)
+            if (!rows[i].keep &&
+                module_.session_logits(step_sessions_[i], rows[i].out, err, int(sizeof err)))
+                return gpu_error(err);
+        return Status::ok();
+    }
     for (size_t i = 0; i < n; ++i)
         std::copy(step_out_.begin() + std::ptrdiff_t(i * V),
                   step_out_.begin() + std::ptrdiff_t((i + 1) * V), rows[i].out);

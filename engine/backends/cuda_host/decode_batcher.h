@@ -35,6 +35,8 @@ public:
         int64_t pos = 0;
         float* out = nullptr;
         void* user = nullptr; // the step's own (the CUDA executor's module session)
+        // The step leaves this row's logits on the device (sampling there); out is unused.
+        bool keep = false;
     };
     // Runs the rows as one step. An error "session i of N: ..." (1-based i into rows) means only
     // row i-1 failed and the step changed nothing; any other error fails every row.
