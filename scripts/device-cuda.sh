@@ -2,8 +2,9 @@
 # Runs the CUDA backend's checks and benchmarks on the GPU machine, writing logs to $OUT.
 # Expects .device/bin (rwb, librwb_cuda.so, tst_cuda_ops, tst_cuda_backend, bench_cuda_ops built for sm_90 on the dev machine;
 # the GPU machine has no Qt and no PCRE2/nlohmann headers to build them) and .device/reference
-# (a subset of tests/data/reference). Usage: scripts/device-cuda.sh [test|ops|bench|all|ncu]
-# (all = test + bench; ops, the per-op timings, and ncu run on their own).
+# (a subset of tests/data/reference). Usage: scripts/device-cuda.sh [test|ops|bench|all|ncu|prof]
+# (all = test + bench; ops, the per-op timings, ncu and prof, the kernel times of a prompt and
+# of decode steps, run on their own).
 # RWB_BENCH_SHAPES (default "1.5b 7b") and RWB_BENCH_TYPES pick the rwb bench files.
 set -u
 what=${1:-all}
@@ -51,6 +52,48 @@ if [ "$what" = ncu ]; then
     "$B/bench_cuda_ops" --shape "${RWB_NCU_SHAPE:-7b}" --types "${RWB_NCU_TYPES:-q4_k}" --ctx 128 \
     >"$OUT/ncu.txt" 2>&1
   echo "ncu rc=$?"; grep -cE "staged_kernel" "$OUT/ncu.txt"
+fi
+if [ "$what" = prof ]; then
+  # Where a prompt's and a decode step's time goes, kernel by kernel (nsys; ncu's per-kernel
+  # duration where nsys is missing). RWB_PROF_FILES: "shape:type ..." (default 7B F16 and Q8_0,
+  # 1.5B Q4_K_M).
+  for st in ${RWB_PROF_FILES:-7b:f16 7b:q8_0 1.5b:q4_k_m}; do
+    shape=${st%%:*} t=${st##*:} m=/tmp/r1-${st%%:*}-${st##*:}.gguf
+    [ -f "$m" ] || timeout 200 "$B/rwb" synth --like r1-qwen-$shape --type "$t" -o "$m" -q -t 16
+    for pn in "-p 512 -n 0" "-p 0 -n 64"; do
+      tag=$shape-$t-$(echo "$pn" | tr -d ' -')
+      echo "== $tag" | tee -a "$OUT/prof.txt"
+      if command -v nsys >/dev/null; then
+        timeout 200 nsys profile -t cuda --cuda-graph-trace=node -o /tmp/p-$tag -f true \
+          "$B/rwb" bench -m "$m" --backend cuda $pn -r 1 >/tmp/nsys.log 2>&1
+        nsys stats -q -r cuda_gpu_kern_sum -f csv /tmp/p-$tag.nsys-rep 2>/dev/null |
+          python3 -c "
+import csv, sys
+rows = list(csv.DictReader(l for l in sys.stdin if l.count(',') > 3))
+tot = sum(float(r['Total Time (ns)']) for r in rows)
+print('kernels total %.2f ms' % (tot / 1e6))
+for r in rows[:14]:
+    print('%6.2f ms %5.1f%% %6s x %8.1f us  %s' % (float(r['Total Time (ns)']) / 1e6, 100 * float(r['Total Time (ns)']) / tot,
+          r['Instances'], float(r['Avg (ns)']) / 1e3, r['Name'][:110]))
+" >>"$OUT/prof.txt" 2>&1
+      else
+        RWB_CUDA_NO_GRAPHS=1 timeout 200 ncu --metrics gpu__time_duration.sum --csv \
+          "$B/rwb" bench -m "$m" --backend cuda $pn -r 1 2>/dev/null | python3 -c "
+import csv, sys, collections
+t = collections.Counter(); c = collections.Counter()
+for r in csv.DictReader(l for l in sys.stdin if l.startswith('\"')):
+    if r.get('Metric Name') == 'gpu__time_duration.sum':
+        v = float(r['Metric Value'].replace(',', '')); u = r['Metric Unit']
+        v *= {'nsecond': 1e-3, 'ns': 1e-3, 'usecond': 1, 'us': 1, 'msecond': 1e3, 'ms': 1e3}.get(u, 1)
+        t[r['Kernel Name'][:110]] += v; c[r['Kernel Name'][:110]] += 1
+tot = sum(t.values()); print('kernels total %.2f ms (ncu, no graphs)' % (tot / 1e3))
+for k, v in t.most_common(14): print('%8.1f us %5.1f%% %5d x  %s' % (v, 100 * v / tot, c[k], k))
+" >>"$OUT/prof.txt" 2>&1
+      fi
+    done
+    [ "$shape" = 7b ] && rm -f "$m"
+  done
+  cat "$OUT/prof.txt"
 fi
 if [ "$what" = all ] || [ "$what" = bench ]; then
   for shape in ${RWB_BENCH_SHAPES:-1.5b 7b}; do
