@@ -102,6 +102,11 @@ if [ "$what" = all ] || [ "$what" = bench ]; then
     [ -f "$m" ] || timeout 200 "$B/rwb" synth --like r1-qwen-$shape --type "$t" -o "$m" -q -t 16
     echo "== $shape $t ($(date -u +%FT%TZ))" >>"$OUT/bench.log"
     timeout 120 "$B/rwb" bench -m "$m" --backend cuda -p 512 -n 128 -r 3 >>"$OUT/bench.log" 2>&1
+    # RWB_BENCH_AB="VAR=value ...": the same prompt again with each switch, in the same run.
+    for ab in ${RWB_BENCH_AB:-}; do
+      echo "-- $ab" >>"$OUT/bench.log"
+      env "$ab" timeout 60 "$B/rwb" bench -m "$m" --backend cuda -p 512 -n 0 -r 3 >>"$OUT/bench.log" 2>&1
+    done
     if [ "$t" = q4_k_m ]; then
       # Several sessions: one explicit batched step (--sessions), and as the app runs them, each
       # generating on a thread of its own through the decode batcher (--concurrent; 1 = the same

@@ -18,6 +18,16 @@ constexpr int kGroup = 4;          // positions a warp works on at once
 constexpr int kMaxDimsPerLane = 8; // head_dim up to 256
 
 // DPL consecutive F16 values -> floats, in one load where the width allows.
+// Splits row r of a step uses: with a.per_split, as many as a step of that row alone would
+// (decode_splits of its own cache, at most the launch's), so a row batched with longer ones
+// sums its positions in the same pieces and order as alone and gets the same bits.
+__device__ __forceinline__ int row_splits(const AttentionArgs& a, int64_t positions) {
+    if (a.per_split <= 0) return a.splits;
+    int s = 1;
+    while (s < a.splits && int64_t(s) * a.per_split < positions) s *= 2;
+    return s;
+}
+
 template <int DPL>
 __device__ __forceinline__ void load_halves(const __half* p, float out[DPL]) {
     if constexpr (DPL == 1) {
@@ -73,7 +83,9 @@ __global__ void __launch_bounds__(32 * kWarps)
     const int64_t hd = a.head_dim;
     const RowKv r = rows[row];
     const int n_kv = r.pos + 1;
-    const int per = (n_kv + a.splits - 1) / a.splits;
+    const int splits = row_splits(a, n_kv);
+    if (split >= splits) return; // a shorter row of a batch: fewer splits of its own
+    const int per = (n_kv + splits - 1) / splits;
     const int p0 = split * per;
     int p1 = min(n_kv, p0 + per);
     const int64_t group = a.n_head / a.n_head_kv, kvh = head / group;
@@ -191,7 +203,7 @@ __global__ void __launch_bounds__(32 * kWarps)
 #pragma unroll
             for (int d = 0; d < DPL; ++d) o[d] += sacc[w][lane * DPL + d] * f;
         }
-        if (a.splits == 1) {
+        if (splits == 1) {
             float* dst = out + rh * hd + lane * DPL;
             const float inv = L > 0.f ? 1.f / L : 0.f;
 #pragma unroll
@@ -207,17 +219,17 @@ __global__ void __launch_bounds__(32 * kWarps)
     // Without counters combine_kernel merges the splits. With them the last split of this
     // (row, head) to finish merges them all (a launch per layer saved), its 128 threads a
     // dimension each, and resets the counter for the next step.
-    if (a.splits == 1 || !a.counters) return;
+    if (splits == 1 || !a.counters) return;
     __shared__ int last;
     __syncthreads();
-    if (threadIdx.x == 0) last = atomicAdd(a.counters + rh, 1) == a.splits - 1;
+    if (threadIdx.x == 0) last = atomicAdd(a.counters + rh, 1) == splits - 1;
     __syncthreads();
     if (!last) return;
     __threadfence();
     const float* all = a.partial + rh * a.splits * (hd + 2);
     __shared__ float wsplit[kMaxSplits], red[kWarps];
     float mt = -FLT_MAX;
-    for (int sp = threadIdx.x; sp < a.splits; sp += blockDim.x)
+    for (int sp = threadIdx.x; sp < splits; sp += blockDim.x)
         if (__ldcg(all + sp * (hd + 2) + 1) > 0.f) mt = fmaxf(mt, __ldcg(all + sp * (hd + 2)));
     mt = warp_max(mt);
     if (lane == 0) red[warp] = mt;
@@ -226,7 +238,7 @@ __global__ void __launch_bounds__(32 * kWarps)
     for (int w = 0; w < kWarps; ++w) M = fmaxf(M, red[w]);
     __syncthreads();
     float lt = 0.f;
-    for (int sp = threadIdx.x; sp < a.splits; sp += blockDim.x) {
+    for (int sp = threadIdx.x; sp < splits; sp += blockDim.x) {
         const float ls = __ldcg(all + sp * (hd + 2) + 1);
         const float w = ls > 0.f ? __expf(__ldcg(all + sp * (hd + 2)) - M) : 0.f;
         wsplit[sp] = w;
@@ -241,22 +253,25 @@ __global__ void __launch_bounds__(32 * kWarps)
     for (int64_t d = threadIdx.x; d < hd; d += blockDim.x) {
         float o = 0.f;
 #pragma unroll 8
-        for (int sp = 0; sp < a.splits; ++sp) o += __ldcg(all + sp * (hd + 2) + 2 + d) * wsplit[sp];
+        for (int sp = 0; sp < splits; ++sp) o += __ldcg(all + sp * (hd + 2) + 2 + d) * wsplit[sp];
         out[rh * hd + d] = o * inv;
     }
     if (threadIdx.x == 0) a.counters[rh] = 0;
 }
 
-__global__ void combine_kernel(float* __restrict__ out, AttentionArgs a) {
+__global__ void combine_kernel(const RowKv* __restrict__ rows, float* __restrict__ out,
+                               AttentionArgs a) {
     const int head = blockIdx.x, row = blockIdx.y;
     const int64_t hd = a.head_dim;
+    const int splits = row_splits(a, rows[row].pos + 1);
+    if (splits == 1) return; // the row's one split wrote its output itself
     const float* part = a.partial + (int64_t(row) * a.n_head + head) * a.splits * (hd + 2);
     float M = -FLT_MAX;
-    for (int s = 0; s < a.splits; ++s)
+    for (int s = 0; s < splits; ++s)
         if (part[s * (hd + 2) + 1] > 0.f) M = fmaxf(M, part[s * (hd + 2)]);
     for (int64_t d = threadIdx.x; d < hd; d += blockDim.x) {
         float L = 0.f, o = 0.f;
-        for (int s = 0; s < a.splits; ++s) {
+        for (int s = 0; s < splits; ++s) {
             const float* p = part + s * (hd + 2);
             if (p[1] <= 0.f) continue;
             const float f = __expf(p[0] - M);
@@ -299,7 +314,7 @@ void launch(const float* q, const RowKv* rows, int n, float* out, const Attentio
         return;
     }
     if (a.splits > 1 && !a.counters)
-        combine_kernel<<<dim3(unsigned(a.n_head), unsigned(n)), 128, 0, s>>>(out, a);
+        combine_kernel<<<dim3(unsigned(a.n_head), unsigned(n)), 128, 0, s>>>(rows, out, a);
 }
 
 } // namespace

@@ -14,35 +14,46 @@
 namespace rwb::cuda {
 namespace {
 
+// Y (+)= W X for the prompt rows whose F16 copy is X16 (n rows of W.cols): tensor-core GEMMs
+// (cuBLAS, F32 accumulate) on the weights as F16, quantized ones dequantized tile by tile
+// (prefill_tile); column tiles accumulate into Y.
+bool gemm(DevModel& m, const DevMatrix& W, const __half* X16, int n, float* Y, int64_t ldy,
+          const float* bias, bool accumulate, std::string& err) {
+    Scratch& c = m.scratch;
+    // F16 weights with unpadded rows are already the tile the GEMM wants.
+    const bool in_place = W.type == kF16 && W.stride == W.cols * 2;
+    const PrefillTile t = in_place ? PrefillTile{W.rows, W.cols} : prefill_tile(W.rows, W.cols);
+    const float one = 1.f, zero = 0.f;
+    for (int64_t c0 = 0; c0 < W.cols; c0 += t.cols)
+        for (int64_t r0 = 0; r0 < W.rows; r0 += t.rows) {
+            const int64_t nr = std::min(t.rows, W.rows - r0), nc = std::min(t.cols, W.cols - c0);
+            const __half* tile = in_place ? reinterpret_cast<const __half*>(W.data) : c.w16;
+            if (!in_place) dequantize_f16(W, r0, nr, c0, nc, c.w16, m.stream);
+            const bool add = accumulate || c0 > 0;
+            // Column-major view: Y^T[nr x n] (+)= W16[nc x nr]^T * X16[c0 .. c0 + nc][n].
+            const cublasStatus_t st = cublasGemmEx(
+                m.cublas, CUBLAS_OP_T, CUBLAS_OP_N, int(nr), n, int(nc), &one, tile, CUDA_R_16F,
+                int(nc), X16 + c0, CUDA_R_16F, int(W.cols), add ? &one : &zero, Y + r0, CUDA_R_32F,
+                int(ldy), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
+            if (st != CUBLAS_STATUS_SUCCESS) {
+                err = "cuBLAS GEMM failed (status " + std::to_string(int(st)) + ")";
+                return false;
+            }
+        }
+    if (bias) add_bias(Y, n, ldy, bias, W.rows, m.stream);
+    return true;
+}
+
+// Y (+)= W X for float rows: the quantized mat-vec up to kMaxMatvecRows rows, else gemm().
 bool matmul(DevModel& m, const DevMatrix& W, const float* X, int n, int64_t ldx, float* Y,
             int64_t ldy, const float* bias, bool accumulate, std::string& err) {
     if (n <= kMaxMatvecRows) {
         matvec(W, X, n, ldx, Y, ldy, bias, accumulate, m.stream);
         return true;
     }
-    Scratch& c = m.scratch;
     // X rows are contiguous (ldx == cols) everywhere the forward pass calls this.
-    to_f16(X, int64_t(n) * W.cols, c.x16, m.stream);
-    // F16 weights with unpadded rows are already the tile the GEMM wants.
-    const bool in_place = W.type == kF16 && W.stride == W.cols * 2;
-    const int64_t chunk = in_place ? W.rows : prefill_tile_rows(W.rows, W.cols);
-    const float one = 1.f, zero = 0.f;
-    for (int64_t r0 = 0; r0 < W.rows; r0 += chunk) {
-        const int64_t nr = std::min(chunk, W.rows - r0);
-        const __half* tile = in_place ? reinterpret_cast<const __half*>(W.data) : c.w16;
-        if (!in_place) dequantize_f16(W, r0, nr, c.w16, m.stream);
-        // Column-major view: Y^T[nr x n] = W16[cols x nr]^T * X16[cols x n].
-        const cublasStatus_t st = cublasGemmEx(
-            m.cublas, CUBLAS_OP_T, CUBLAS_OP_N, int(nr), n, int(W.cols), &one, tile, CUDA_R_16F,
-            int(W.cols), c.x16, CUDA_R_16F, int(W.cols), accumulate ? &one : &zero, Y + r0,
-            CUDA_R_32F, int(ldy), CUBLAS_COMPUTE_32F, CUBLAS_GEMM_DEFAULT);
-        if (st != CUBLAS_STATUS_SUCCESS) {
-            err = "cuBLAS GEMM failed (status " + std::to_string(int(st)) + ")";
-            return false;
-        }
-    }
-    if (bias) add_bias(Y, n, ldy, bias, W.rows, m.stream);
-    return true;
+    to_f16(X, int64_t(n) * W.cols, m.scratch.x16, m.stream);
+    return gemm(m, W, m.scratch.x16, n, Y, ldy, bias, accumulate, err);
 }
 
 // How one evaluation runs: its flash-decoding splits, and whether every row has a cache of its
@@ -50,6 +61,7 @@ bool matmul(DevModel& m, const DevMatrix& W, const float* X, int n, int64_t ldx,
 struct StepPlan {
     int splits = 1;
     bool own_caches = false;
+    bool one_session = false; // every row reads the same cache (a prompt)
 };
 
 int splits_for(const RowKv* rows, int n) {
@@ -79,36 +91,84 @@ bool fused_ffn_in(DevModel& m, const DevLayer& L, int n) {
     return matvec_fused(jobs, 2, true, c.x, n, s.n_embd, L.ffn_norm, s.rms_eps, m.stream);
 }
 
-bool layer(DevModel& m, int64_t l, int n, const StepPlan& plan, std::string& err) {
+RopeArgs rope_args(const DevModel& m, int64_t l) {
+    const Shape& s = m.shape;
+    return {s.n_head, s.n_head_kv, s.head_dim, s.n_rot, s.neox, m.inv_freq, l};
+}
+AttentionArgs attention_args(const DevModel& m, int64_t l, const StepPlan& plan) {
+    const Shape& s = m.shape;
+    AttentionArgs a{s.n_head,
+                    s.n_head_kv,
+                    s.head_dim,
+                    l,
+                    float(1.0 / std::sqrt(double(s.head_dim))),
+                    plan.splits,
+                    m.scratch.partial,
+                    m.scratch.split_counters};
+    a.per_split = launch_tuning().split_positions; // the rule plan.splits came from
+    return a;
+}
+
+// A layer for decode rows (up to kMaxMatvecRows).
+bool decode_layer(DevModel& m, int64_t l, int n, const StepPlan& plan, std::string& err) {
     const Shape& s = m.shape;
     const DevLayer& L = m.layers[size_t(l)];
     Scratch& c = m.scratch;
     const int64_t E = s.n_embd, QD = s.q_dim(), KD = s.kv_dim(), F = s.n_ff;
-    const bool decode = n <= kMaxMatvecRows;
-    if (!decode || !fused_qkv(m, L, n)) {
+    if (!fused_qkv(m, L, n)) {
         rms_norm(c.x, L.attn_norm, c.xn, n, E, s.rms_eps, m.stream);
         if (!matmul(m, L.wq, c.xn, n, E, c.q, QD, L.bq, false, err)) return false;
         if (!matmul(m, L.wk, c.xn, n, E, c.k, KD, L.bk, false, err)) return false;
         if (!matmul(m, L.wv, c.xn, n, E, c.v, KD, L.bv, false, err)) return false;
     }
-    const RopeArgs ra{s.n_head, s.n_head_kv, s.head_dim, s.n_rot, s.neox, m.inv_freq, l};
-    const AttentionArgs aa{
-        s.n_head,    s.n_head_kv, s.head_dim,      l, float(1.0 / std::sqrt(double(s.head_dim))),
-        plan.splits, c.partial,   c.split_counters};
-    if (decode && plan.own_caches) {
+    const RopeArgs ra = rope_args(m, l);
+    const AttentionArgs aa = attention_args(m, l, plan);
+    if (plan.own_caches) {
         attention_decode(c.q, c.k, c.v, c.row_kv, n, c.attn, aa, ra, m.stream);
     } else {
         rope_kv_store(c.q, c.k, c.v, c.row_kv, n, ra, m.stream);
         attention(c.q, c.row_kv, n, c.attn, aa, m.stream);
     }
     if (!matmul(m, L.wo, c.attn, n, QD, c.x, E, nullptr, true, err)) return false;
-    if (!decode || !fused_ffn_in(m, L, n)) {
+    if (!fused_ffn_in(m, L, n)) {
         rms_norm(c.x, L.ffn_norm, c.xn, n, E, s.rms_eps, m.stream);
         if (!matmul(m, L.gate, c.xn, n, E, c.gate, F, nullptr, false, err)) return false;
         if (!matmul(m, L.up, c.xn, n, E, c.up, F, nullptr, false, err)) return false;
         swiglu(c.gate, c.up, int64_t(n) * F, m.stream);
     }
     return matmul(m, L.down, c.gate, n, F, c.x, E, nullptr, true, err);
+}
+
+// A layer for prompt rows: the norms and the SwiGLU write the GEMMs' F16 input directly (one
+// rounding, as to_f16 of their float output), so only the attention output is converted.
+bool prefill_layer(DevModel& m, int64_t l, int n, const StepPlan& plan, std::string& err) {
+    const Shape& s = m.shape;
+    const DevLayer& L = m.layers[size_t(l)];
+    Scratch& c = m.scratch;
+    const int64_t E = s.n_embd, QD = s.q_dim(), KD = s.kv_dim(), F = s.n_ff;
+    rms_norm_f16(c.x, L.attn_norm, c.x16, n, E, s.rms_eps, m.stream);
+    if (!gemm(m, L.wq, c.x16, n, c.q, QD, L.bq, false, err) ||
+        !gemm(m, L.wk, c.x16, n, c.k, KD, L.bk, false, err) ||
+        !gemm(m, L.wv, c.x16, n, c.v, KD, L.bv, false, err))
+        return false;
+    rope_kv_store(c.q, c.k, c.v, c.row_kv, n, rope_args(m, l), m.stream);
+    const AttentionArgs aa = attention_args(m, l, plan);
+    if (!plan.one_session || !launch_tuning().prefill_flash ||
+        !attention_prefill(c.q, c.row_kv, n, c.attn, aa, m.stream))
+        attention(c.q, c.row_kv, n, c.attn, aa, m.stream);
+    to_f16(c.attn, int64_t(n) * QD, c.x16, m.stream);
+    if (!gemm(m, L.wo, c.x16, n, c.x, E, nullptr, true, err)) return false;
+    rms_norm_f16(c.x, L.ffn_norm, c.x16, n, E, s.rms_eps, m.stream);
+    if (!gemm(m, L.gate, c.x16, n, c.gate, F, nullptr, false, err) ||
+        !gemm(m, L.up, c.x16, n, c.up, F, nullptr, false, err))
+        return false;
+    swiglu_f16(c.gate, c.up, int64_t(n) * F, c.x16, m.stream);
+    return gemm(m, L.down, c.x16, n, c.x, E, nullptr, true, err);
+}
+
+bool layer(DevModel& m, int64_t l, int n, const StepPlan& plan, std::string& err) {
+    return n <= kMaxMatvecRows ? decode_layer(m, l, n, plan, err)
+                               : prefill_layer(m, l, n, plan, err);
 }
 
 bool check(cudaError_t e, const char* what, std::string& err) {
@@ -213,6 +273,9 @@ bool forward(DevModel& m, const RowKv* rows, int n, const float* x, float* out, 
     for (int i = 0; i < n && plan.own_caches; ++i)
         for (int j = 0; j < i; ++j)
             if (rows[i].k == rows[j].k) plan.own_caches = false;
+    plan.one_session = true;
+    for (int i = 1; i < n; ++i)
+        plan.one_session &= rows[i].k == rows[0].k && rows[i].n_ctx == rows[0].n_ctx;
     const bool graphed =
         std::getenv("RWB_CUDA_NO_GRAPHS") == nullptr && graph_step(m, n, plan, out_mode);
     if (!graphed && !launch_step(m, n, plan, out_mode, false, err)) return false;

@@ -208,7 +208,8 @@ DevModel* create_model(const rwb_cuda_model_desc& d, rwb_cuda_progress_fn progre
     // The largest F16 tile a prefill GEMM dequantizes at once.
     int64_t w16 = 0;
     auto tile = [&](const rwb_cuda_matrix& mm) {
-        w16 = std::max(w16, prefill_tile_rows(mm.rows, mm.cols) * mm.cols);
+        const PrefillTile t = prefill_tile(mm.rows, mm.cols);
+        w16 = std::max(w16, t.rows * t.cols);
     };
     for (int64_t l = 0; l < d.n_layer; ++l) {
         const rwb_cuda_layer& L = d.layers[l];

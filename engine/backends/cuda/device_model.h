@@ -60,13 +60,24 @@ constexpr int kOutLogitsInScratch = 100;
 // Rows of logits computed per output step.
 constexpr int64_t kLogitRowsPerStep = 64;
 
-// Rows of one F16 tile a prefill GEMM dequantizes at once. A matrix of up to 16M values is one
-// tile; larger ones go in 8M-value (16 MB) tiles, which are still in the 50-60 MB L2 when the GEMM
-// reads them (7B Q4_K_M pp512: 5.4k -> 8.0k t/s). Splitting the smaller 1.5B matrices too made its
-// GEMMs smaller and cost 16% there (27.4k -> 23.1k t/s), so they stay whole.
-inline int64_t prefill_tile_rows(int64_t rows, int64_t cols) {
-    if (rows * cols <= (16ll << 20)) return rows;
-    return std::max<int64_t>(1, std::min<int64_t>(rows, (8ll << 20) / cols));
+// The F16 tile a prefill GEMM dequantizes a quantized matrix into, rows x cols of it at once. A
+// matrix of up to 16M values is one tile; larger ones go in tiles of about 8M values (16 MB), which
+// are still in the 50-60 MB L2 when the GEMM reads them (7B Q4_K_M pp512: 5.4k -> 8.0k t/s).
+// Splitting the smaller 1.5B matrices too made its GEMMs smaller and cost 16% there (27.4k ->
+// 23.1k t/s), so they stay whole. Tall matrices go in bands of rows, a multiple of 128: bands of
+// 2340 rows (8M / 3584) made cuBLAS pick a split-K kernel for 2-element alignment, 64% of a 7B
+// Q8_0 prompt's kernel time (docs/cuda-runs/2026-11-29-1930-prof.txt). Wide ones (the 7B down
+// product, 3584 x 18944) go in bands of columns (multiples of 256, whole K-quant super-blocks),
+// accumulated, so each GEMM keeps the matrix's full height.
+struct PrefillTile {
+    int64_t rows, cols;
+};
+inline PrefillTile prefill_tile(int64_t rows, int64_t cols) {
+    constexpr int64_t kWhole = 16ll << 20, kTile = 8ll << 20;
+    if (rows * cols <= kWhole) return {rows, cols};
+    if (rows >= cols)
+        return {std::min(rows, std::max<int64_t>(128, (kTile / cols) & ~int64_t(127))), cols};
+    return {rows, std::min(cols, std::max<int64_t>(256, (kTile / rows) & ~int64_t(255)))};
 }
 
 class DevModel {
@@ -81,7 +92,7 @@ public:
     const double* inv_freq = nullptr;
     void* arena = nullptr;
     uint64_t arena_bytes = 0;
-    int64_t w16_elems = 0; // F16 tile of the largest GEMM chunk (prefill_tile_rows)
+    int64_t w16_elems = 0; // F16 tile of the largest GEMM chunk (prefill_tile)
     cudaStream_t stream = nullptr;
     cublasHandle_t cublas = nullptr;
     std::mutex mu;

@@ -42,8 +42,10 @@ bool matvec_fused(const MatvecJob* jobs, int njobs, bool silu_pair, const float*
                   int64_t ldx, const float* norm_w, float eps, cudaStream_t s);
 // Sets the mat-vec kernels' shared-memory limits; call once per process before capturing graphs.
 void matvec_prepare();
-// out: rows [r0, r0 + nr) of W as F16 (row-major, cols per row).
-void dequantize_f16(const DevMatrix& W, int64_t r0, int64_t nr, __half* out, cudaStream_t s);
+// out: rows [r0, r0 + nr), columns [c0, c0 + nc) of W as F16 (row-major, nc per row). c0 and nc
+// are multiples of 32 (of 256 for the K-quants).
+void dequantize_f16(const DevMatrix& W, int64_t r0, int64_t nr, int64_t c0, int64_t nc, __half* out,
+                    cudaStream_t s);
 bool type_supported(uint32_t type);
 
 // x: n rows of `cols` floats -> F16.
@@ -55,6 +57,11 @@ void rms_norm(const float* x, const float* w, float* out, int64_t n, int64_t col
               cudaStream_t s);
 // gate = silu(gate) * up over count elements.
 void swiglu(float* gate, const float* up, int64_t count, cudaStream_t s);
+// The same two ops writing F16 (the next GEMM's input) instead: out = F16(x / rms(x) * w),
+// out = F16(silu(gate) * up); the values are those of rms_norm / swiglu, rounded once.
+void rms_norm_f16(const float* x, const float* w, __half* out, int64_t n, int64_t cols, float eps,
+                  cudaStream_t s);
+void swiglu_f16(const float* gate, const float* up, int64_t count, __half* out, cudaStream_t s);
 
 struct RopeArgs {
     int64_t n_head, n_head_kv, head_dim, n_rot;
@@ -90,10 +97,18 @@ struct AttentionArgs {
     // [n][n_head] zeros: with them the last split of each (row, head) merges the splits in the
     // same kernel (and zeroes its counter again); without, a second kernel does.
     int* counters = nullptr;
+    // Decode: > 0, each row uses decode_splits(its own positions, per_split) of the `splits`
+    // (batched rows then equal the same rows alone bit for bit); 0: every row uses all `splits`.
+    int64_t per_split = 0;
 };
 // out [n][n_head*hd] = softmax(q k^T) v over each row's cache positions 0 .. pos.
 void attention(const float* q, const RowKv* rows, int n, float* out, const AttentionArgs& a,
                cudaStream_t s);
+// The same for rows that all belong to one session (a prompt), on tensor cores: q and the
+// softmax weights are rounded to F16 for the products (attention_prefill.cu). False, with nothing
+// launched, for a head_dim other than 64, 128 or 256.
+bool attention_prefill(const float* q, const RowKv* rows, int n, float* out, const AttentionArgs& a,
+                       cudaStream_t s);
 // Decode rows (each attends to its cache and its own new token; rows never see each other's k):
 // rope_kv_store and attention in one kernel. q, k, v: the products' rows, unrotated; the new k
 // and v are stored into the rows' caches on the way.

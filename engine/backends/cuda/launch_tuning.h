@@ -23,6 +23,9 @@ struct LaunchTuning {
     // RWB_CUDA_SPLIT_POSITIONS=N (8..256, a power of two): cache positions one flash-decoding
     // split walks at most (kPositionsPerSplit by default).
     int split_positions = 32;
+    // RWB_CUDA_PREFILL_ATTENTION=0: prompts use the decode attention kernel instead of the
+    // tensor-core one (attention_prefill.cu).
+    bool prefill_flash = true;
 };
 const LaunchTuning& launch_tuning();
 

@@ -7,11 +7,20 @@ namespace {
 
 constexpr int kNormThreads = 256;
 
+__device__ __forceinline__ void put(float* o, int64_t i, float v) {
+    o[i] = v;
+}
+__device__ __forceinline__ void put(__half* o, int64_t i, float v) {
+    o[i] = __float2half_rn(v);
+}
+
+// Out: float, or F16 for a prefill GEMM's input (one rounding of the same value).
+template <typename Out>
 __global__ void __launch_bounds__(kNormThreads)
-    rms_norm_kernel(const float* __restrict__ x, const float* __restrict__ w,
-                    float* __restrict__ out, int64_t cols, float eps) {
+    rms_norm_kernel(const float* __restrict__ x, const float* __restrict__ w, Out* __restrict__ out,
+                    int64_t cols, float eps) {
     const float* xr = x + int64_t(blockIdx.x) * cols;
-    float* o = out + int64_t(blockIdx.x) * cols;
+    Out* o = out + int64_t(blockIdx.x) * cols;
     double ss = 0;
     for (int64_t i = threadIdx.x; i < cols; i += kNormThreads) ss += double(xr[i]) * double(xr[i]);
     __shared__ double part[kNormThreads / 32];
@@ -21,7 +30,7 @@ __global__ void __launch_bounds__(kNormThreads)
     double total = 0;
     for (int i = 0; i < kNormThreads / 32; ++i) total += part[i];
     const float inv = float(1.0 / sqrt(total / double(cols) + double(eps)));
-    for (int64_t i = threadIdx.x; i < cols; i += kNormThreads) o[i] = xr[i] * inv * w[i];
+    for (int64_t i = threadIdx.x; i < cols; i += kNormThreads) put(o, i, xr[i] * inv * w[i]);
 }
 
 __global__ void swiglu_kernel(float* __restrict__ g, const float* __restrict__ u, int64_t n) {
@@ -31,11 +40,28 @@ __global__ void swiglu_kernel(float* __restrict__ g, const float* __restrict__ u
     g[i] = x / (1.0f + expf(-x)) * u[i];
 }
 
+__global__ void swiglu_f16_kernel(const float* __restrict__ g, const float* __restrict__ u,
+                                  int64_t n, __half* __restrict__ o) {
+    const int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
+    if (i >= n) return;
+    const float x = g[i];
+    o[i] = __float2half_rn(x / (1.0f + expf(-x)) * u[i]);
+}
+
 } // namespace
 
 void rms_norm(const float* x, const float* w, float* out, int64_t n, int64_t cols, float eps,
               cudaStream_t s) {
     rms_norm_kernel<<<unsigned(n), kNormThreads, 0, s>>>(x, w, out, cols, eps);
+}
+
+void rms_norm_f16(const float* x, const float* w, __half* out, int64_t n, int64_t cols, float eps,
+                  cudaStream_t s) {
+    rms_norm_kernel<<<unsigned(n), kNormThreads, 0, s>>>(x, w, out, cols, eps);
+}
+
+void swiglu_f16(const float* gate, const float* up, int64_t count, __half* out, cudaStream_t s) {
+    swiglu_f16_kernel<<<unsigned((count + 255) / 256), 256, 0, s>>>(gate, up, count, out);
 }
 
 void swiglu(float* gate, const float* up, int64_t count, cudaStream_t s) {

@@ -5,8 +5,10 @@
 // full and partial rotation; NEOX and normal pairing), for batched decode (one row per session,
 // each with its own cache size and position, long and short caches in one call) and prefill
 // (consecutive positions of one session), with one split and with decode_splits() splits (merged
-// by a second kernel, or by the last split through AttentionArgs::counters); and attention_decode
-// (RoPE, the KV write and attention in one kernel) for the decode rows.
+// by a second kernel, or by the last split through AttentionArgs::counters; all rows with the
+// launch's splits, or each with its own, AttentionArgs::per_split); and attention_decode
+// (RoPE, the KV write and attention in one kernel) for the decode rows; and attention_prefill
+// (tensor cores) for prompts of one session, short ones and ones of several 64-row tiles.
 // Bounds:
 // - rotated q and k: relative L2 1e-6 (same double angles, float rotation; the device may fuse
 //   a multiply-add).
@@ -14,6 +16,8 @@
 //   (exactly v), every other position unchanged.
 // - attention: relative L2 1e-4 against the CPU on identical inputs (the device's q and cache);
 //   float sums in a different order and the device's fast exp (__expf) differ at ~1e-6.
+// - attention_prefill: relative L2 2e-3: q and the softmax weights go into the products as F16
+//   (11-bit mantissa, ~5e-4 relative each).
 #include "cuda_ops_common.h"
 
 #include "backends/cpu/thread_pool.h"
@@ -56,6 +60,7 @@ struct Groups {
     Group attn{"attention", 1e-4};
     Group fused_cache{"attention_decode cache (ulps)", 1.0};
     Group fused_attn{"attention_decode", 1e-4};
+    Group tiled{"attention_prefill (F16 q, p)", 2e-3};
 };
 
 std::vector<uint16_t> random_halves(Rng& rng, size_t n) {
@@ -74,7 +79,8 @@ int64_t ulps(uint16_t a, uint16_t b) {
 // (session, position) and checks the rotation, the cache and the attention output.
 void run_scenario(Rng& rng, const Heads& hc, std::vector<Session>& ss,
                   const std::vector<std::pair<int, int32_t>>& rows, int splits, bool fused,
-                  bool counters, rwb::cpu::ThreadPool& pool, Groups& g, const std::string& what) {
+                  bool counters, rwb::cpu::ThreadPool& pool, Groups& g, const std::string& what,
+                  bool tiled = false, bool per_row = false) {
     const int n = int(rows.size());
     const int64_t hd = hc.head_dim, qd = hc.n_head * hd, kd = hc.n_head_kv * hd;
     const int64_t layer = pick(rng, 0, int(kLayers - 1));
@@ -112,13 +118,18 @@ void run_scenario(Rng& rng, const Heads& hc, std::vector<Session>& ss,
     rwb::cuda::AttentionArgs aa{
         hc.n_head, hc.n_head_kv, hd, layer, scale, splits, splits > 1 ? partial.p : nullptr};
     aa.counters = counters ? dcount.p : nullptr;
+    aa.per_split = per_row ? rwb::cuda::kPositionsPerSplit : 0;
     if (fused) {
         rwb::cuda::attention_decode(dq.p, dkk.p, dvv.p, drows.p, n, dout.p, aa, ra, nullptr);
         sync("attention_decode");
     } else {
         rwb::cuda::rope_kv_store(dq.p, dkk.p, dvv.p, drows.p, n, ra, nullptr);
         sync("rope_kv_store");
-        rwb::cuda::attention(dq.p, drows.p, n, dout.p, aa, nullptr);
+        if (tiled)
+            g.tiled.require(rwb::cuda::attention_prefill(dq.p, drows.p, n, dout.p, aa, nullptr),
+                            what + ": launched");
+        else
+            rwb::cuda::attention(dq.p, drows.p, n, dout.p, aa, nullptr);
         sync("attention");
     }
     const std::vector<float> gq = dq.download(), gk = dkk.download(), gout = dout.download();
@@ -141,7 +152,7 @@ void run_scenario(Rng& rng, const Heads& hc, std::vector<Session>& ss,
                             rel_l2(gk.data(), ck.data(), ck.size())),
                    what);
     Group& gcache = fused ? g.fused_cache : g.cache;
-    Group& gattn = fused ? g.fused_attn : g.attn;
+    Group& gattn = fused ? g.fused_attn : tiled ? g.tiled : g.attn;
     // Attention reference input: the device's rotated q, or the CPU's when the device keeps its
     // own in shared memory.
     const std::vector<float>& qref = fused ? cq : gq;
@@ -238,6 +249,12 @@ bool run_attention(Rng& rng) {
                     run_scenario(rng, hc, ss, decode, splits, fused, counters, pool, g,
                                  heads + " decode x3 splits " + std::to_string(splits) + how);
                 }
+                // Each row with the splits of its own cache (a.per_split), as forward() runs
+                // batched decode: the short rows use fewer of the launch's splits.
+                run_scenario(rng, hc, ss, decode, dsplits, fused, counters, pool, g,
+                             heads + " decode x3 splits " + std::to_string(dsplits) + " per row" +
+                                 how,
+                             false, true);
                 for (int splits : {1, splits1}) {
                     if (splits == 1 && counters) continue;
                     run_scenario(rng, hc, ss, {{2, p1}}, splits, fused, counters, pool, g,
@@ -254,12 +271,30 @@ bool run_attention(Rng& rng) {
                          heads + " prefill " + std::to_string(np) + " rows from " +
                              std::to_string(p0) + " splits " + std::to_string(std::abs(splits)) +
                              (splits < 0 ? " counters" : ""));
+        // The tensor-core kernel: the same short prompt, and longer ones (several 64-row tiles
+        // and 64-position K/V tiles, rows that end mid-tile) in the medium and the long cache.
+        run_scenario(rng, hc, ss, prefill, 1, false, false, pool, g,
+                     heads + " prefill " + std::to_string(np) + " rows from " + std::to_string(p0) +
+                         " tiled",
+                     true);
+        for (int si : {1, 2}) {
+            const int64_t ctx = ss[size_t(si)].n_ctx;
+            const int nl = int(std::min<int64_t>(ctx, pick(rng, 65, 300)));
+            const int32_t q0 = int32_t(pick(rng, 0, int(ctx - nl)));
+            std::vector<std::pair<int, int32_t>> longer;
+            for (int i = 0; i < nl; ++i) longer.emplace_back(si, q0 + i);
+            run_scenario(rng, hc, ss, longer, 1, false, false, pool, g,
+                         heads + " prefill " + std::to_string(nl) + " rows from " +
+                             std::to_string(q0) + " tiled",
+                         true);
+        }
     }
     bool ok = g.rope.report();
     ok &= g.cache.report();
     ok &= g.attn.report();
     ok &= g.fused_cache.report();
     ok &= g.fused_attn.report();
+    ok &= g.tiled.report();
     return ok;
 }
 

@@ -1,7 +1,7 @@
 // Dequantize group: rwb::cuda::dequantize_f16 (the F16 tiles of the prefill GEMMs) for every
 // weight type against the CPU engine's dequantizer (quant::dequantize_row) rounded to F16 by the
 // engine's own conversion (quant/fp16.h, round to nearest even), over several shapes and row
-// ranges [r0, r0 + nr) of the matrix.
+// ranges [r0, r0 + nr) and column ranges [c0, c0 + nc) (whole blocks) of the matrix.
 // Bound: at most 1 F16 unit in the last place apart. F32, F16 and BF16 decode exactly and must
 // agree bit for bit; the block types' float value (d * scale * q - min) may be formed with an FMA
 // on the device, which can move a value across an F16 rounding boundary.
@@ -40,27 +40,36 @@ bool run_dequantize(Rng& rng) {
             for (int64_t cols : widths) {
                 const HostMatrix h = make_matrix(rng, t.type, rows, cols);
                 const DevWeights dw(h);
-                // The whole matrix, then a random row range of it.
-                const int64_t r0s[2] = {0, pick(rng, 0, int(rows - 1))};
-                for (int64_t r0 : r0s) {
-                    const int64_t nr = r0 == 0 ? rows : pick(rng, 1, int(rows - r0));
+                // The whole matrix, then a random row range of it, then a random range of
+                // whole blocks of columns of a random row range (the wide matrices' tiles).
+                const int64_t r0s[3] = {0, pick(rng, 0, int(rows - 1)),
+                                        pick(rng, 0, int(rows - 1))};
+                for (int k = 0; k < 3; ++k) {
+                    const int64_t r0 = r0s[k];
+                    const int64_t nr = k == 0 ? rows : pick(rng, 1, int(rows - r0));
+                    const int64_t blocks = cols / t.block;
+                    const int64_t b0 = k == 2 ? pick(rng, 0, int(blocks - 1)) : 0;
+                    const int64_t c0 = b0 * t.block;
+                    const int64_t nc = k == 2 ? t.block * pick(rng, 1, int(blocks - b0)) : cols;
                     constexpr uint16_t kSentinel = 0x7bff; // one F16 past the range must keep it
-                    DevBuf<uint16_t> out(size_t(nr * cols + 1));
+                    DevBuf<uint16_t> out(size_t(nr * nc + 1));
                     must(cudaMemset(out.p, 0, out.n * 2), "cudaMemset");
-                    must(cudaMemcpy(out.p + nr * cols, &kSentinel, 2, cudaMemcpyHostToDevice),
+                    must(cudaMemcpy(out.p + nr * nc, &kSentinel, 2, cudaMemcpyHostToDevice),
                          "sentinel");
-                    rwb::cuda::dequantize_f16(dw.m, r0, nr, reinterpret_cast<__half*>(out.p),
-                                              nullptr);
+                    rwb::cuda::dequantize_f16(dw.m, r0, nr, c0, nc,
+                                              reinterpret_cast<__half*>(out.p), nullptr);
                     sync("dequantize_f16");
                     const std::vector<uint16_t> got = out.download();
                     int64_t worst = 0;
-                    for (int64_t i = 0; i < nr * cols; ++i) {
-                        const uint16_t want =
-                            rwb::quant::fp32_to_fp16(h.values[size_t(r0 * cols + i)]);
+                    for (int64_t i = 0; i < nr * nc; ++i) {
+                        const int64_t src = (r0 + i / nc) * cols + c0 + i % nc;
+                        const uint16_t want = rwb::quant::fp32_to_fp16(h.values[size_t(src)]);
                         worst = std::max(worst, ulps(got[size_t(i)], want));
                     }
                     const std::string what = shape(t.name, rows, cols) + " rows " +
-                                             std::to_string(r0) + ".." + std::to_string(r0 + nr);
+                                             std::to_string(r0) + ".." + std::to_string(r0 + nr) +
+                                             " cols " + std::to_string(c0) + ".." +
+                                             std::to_string(c0 + nc);
                     g.add(double(worst), what);
                     g.require(got.back() == kSentinel, what + ": nothing written past the range");
                 }
