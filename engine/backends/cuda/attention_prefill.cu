@@ -2,8 +2,8 @@
 // every (row, head) a block that reads the whole cache on its own: for a 512-token prompt that
 // is 512 times the same K and V per head, and it took 38% of a prompt's kernel time on the H200
 // (docs/cuda-runs/2026-11-29-1930-prof.txt). Here a block takes 64 rows of one head: K and V come
-// into shared memory 64 positions at a time, once for all 64 rows; S = Q K^T and O += P V run as
-// 16x16x16 F16 products with F32 accumulation (wmma), the softmax in between online per row.
+// into shared memory 64 (or 32) positions at a time, once for all 64 rows; S = Q K^T and O += P V
+// run as 16x16x16 F16 products with F32 accumulation (wmma), the softmax in between online per row.
 // q and p are rounded to F16 for the products (relative ~5e-4 against float q and p; k and v are
 // F16 in the cache already). All rows of a call belong to one session (prefill).
 #include "kernels.h"
@@ -17,30 +17,32 @@ namespace {
 
 namespace wmma = nvcuda::wmma;
 
-constexpr int kRows = 64;       // query rows per block: 16 per warp
-constexpr int kKeys = 64;       // cache positions per K/V tile
-constexpr int kThreads = 128;   // four warps
-constexpr int kLdS = kKeys + 4; // floats per row of a warp's scores
-constexpr int kLdP = kKeys + 8; // halves per row of a warp's probabilities
+constexpr int kRows = 64;     // query rows per block: 16 per warp
+constexpr int kThreads = 128; // four warps
 
-template <int HD>
+// KEYS: cache positions per K/V tile, 64, or 32 where a block may not take the shared memory of
+// 64 (head_dim 128 needs 110 KB with 64 and 81 KB with 32; sm_86 and sm_89 allow 99 KB).
+template <int HD, int KEYS>
 struct Layout {
-    static constexpr int ldh = HD + 8; // halves per row of the Q, K and V tiles
-    static constexpr int ldo = HD + 4; // floats per row of a warp's output accumulator
+    static constexpr int ldh = HD + 8;   // halves per row of the Q, K and V tiles
+    static constexpr int ldo = HD + 4;   // floats per row of a warp's output accumulator
+    static constexpr int lds = KEYS + 4; // floats per row of a warp's scores
+    static constexpr int ldp = KEYS + 8; // halves per row of a warp's probabilities
     static constexpr size_t q = 0;
     static constexpr size_t k = q + size_t(kRows) * ldh * 2;
-    static constexpr size_t v = k + size_t(kKeys) * ldh * 2;
-    static constexpr size_t s = v + size_t(kKeys) * ldh * 2;
-    static constexpr size_t p = s + size_t(kRows) * kLdS * 4;
-    static constexpr size_t o = p + size_t(kRows) * kLdP * 2;
+    static constexpr size_t v = k + size_t(KEYS) * ldh * 2;
+    static constexpr size_t s = v + size_t(KEYS) * ldh * 2;
+    static constexpr size_t p = s + size_t(kRows) * lds * 4;
+    static constexpr size_t o = p + size_t(kRows) * ldp * 2;
     static constexpr size_t bytes = o + size_t(kRows) * ldo * 4;
 };
 
-template <int HD>
+template <int HD, int KEYS>
 __global__ void __launch_bounds__(kThreads)
     prefill_attention_kernel(const float* __restrict__ q, const RowKv* __restrict__ rows, int n,
                              float* __restrict__ out, AttentionArgs a) {
-    using L = Layout<HD>;
+    using L = Layout<HD, KEYS>;
+    constexpr int kKeys = KEYS, kLdS = L::lds, kLdP = L::ldp;
     extern __shared__ __align__(128) unsigned char smem[];
     __half* qs = reinterpret_cast<__half*>(smem + L::q);
     __half* ks = reinterpret_cast<__half*>(smem + L::k);
@@ -116,12 +118,14 @@ __global__ void __launch_bounds__(kThreads)
         }
         __syncwarp();
 
-        // Online softmax of the lane's 32 scores (positions past the row's own are masked).
-        const float* srow = sw + rr * kLdS + half * 32;
-        const int p0 = kv0 + half * 32;
+        // Online softmax of the lane's half of the row's scores (positions past the row's own
+        // are masked).
+        constexpr int kHalf = kKeys / 2;
+        const float* srow = sw + rr * kLdS + half * kHalf;
+        const int p0 = kv0 + half * kHalf;
         float tmax = -FLT_MAX;
 #pragma unroll
-        for (int i = 0; i < 32; ++i)
+        for (int i = 0; i < kHalf; ++i)
             if (p0 + i <= my_pos) tmax = fmaxf(tmax, srow[i]);
         tmax = fmaxf(tmax, __shfl_xor_sync(0xffffffffu, tmax, 1));
         const float mn = fmaxf(m, tmax);
@@ -129,9 +133,9 @@ __global__ void __launch_bounds__(kThreads)
         const bool none = mn == -FLT_MAX;
         const float corr = none ? 1.f : __expf(m - mn);
         float sum = 0.f;
-        __half* prow = pw + rr * kLdP + half * 32;
+        __half* prow = pw + rr * kLdP + half * kHalf;
 #pragma unroll
-        for (int i = 0; i < 32; i += 2) {
+        for (int i = 0; i < kHalf; i += 2) {
             const float e0 = (!none && p0 + i <= my_pos) ? __expf(srow[i] - mn) : 0.f;
             const float e1 = (!none && p0 + i + 1 <= my_pos) ? __expf(srow[i + 1] - mn) : 0.f;
             const __half2 h = __floats2half2_rn(e0, e1);
@@ -172,33 +176,42 @@ __global__ void __launch_bounds__(kThreads)
             make_float4(orow[d] * inv, orow[d + 1] * inv, orow[d + 2] * inv, orow[d + 3] * inv);
 }
 
-template <int HD>
-bool launch(const float* q, const RowKv* rows, int n, float* out, const AttentionArgs& a,
-            cudaStream_t s) {
-    static const bool ready = cudaFuncSetAttribute(prefill_attention_kernel<HD>,
+template <int HD, int KEYS>
+bool launch_keys(const float* q, const RowKv* rows, int n, float* out, const AttentionArgs& a,
+                 cudaStream_t s) {
+    using L = Layout<HD, KEYS>;
+    // False where the device's opt-in limit is below the layout (the caller then tries less).
+    static const bool ready = cudaFuncSetAttribute(prefill_attention_kernel<HD, KEYS>,
                                                    cudaFuncAttributeMaxDynamicSharedMemorySize,
-                                                   int(Layout<HD>::bytes)) == cudaSuccess;
+                                                   int(L::bytes)) == cudaSuccess;
     if (!ready) {
         cudaGetLastError();
         return false;
     }
     const dim3 grid(unsigned((n + kRows - 1) / kRows), unsigned(a.n_head));
-    prefill_attention_kernel<HD><<<grid, kThreads, Layout<HD>::bytes, s>>>(q, rows, n, out, a);
+    prefill_attention_kernel<HD, KEYS><<<grid, kThreads, L::bytes, s>>>(q, rows, n, out, a);
     return true;
+}
+
+template <int HD>
+bool launch(const float* q, const RowKv* rows, int n, float* out, const AttentionArgs& a, int keys,
+            cudaStream_t s) {
+    if (keys != 32 && launch_keys<HD, 64>(q, rows, n, out, a, s)) return true;
+    return keys != 64 && launch_keys<HD, 32>(q, rows, n, out, a, s);
 }
 
 } // namespace
 
 bool attention_prefill(const float* q, const RowKv* rows, int n, float* out, const AttentionArgs& a,
-                       cudaStream_t s) {
+                       cudaStream_t s, int keys) {
     if (n < 1 || a.n_head % a.n_head_kv != 0) return false;
     switch (a.head_dim) {
     case 64:
-        return launch<64>(q, rows, n, out, a, s);
+        return launch<64>(q, rows, n, out, a, keys, s);
     case 128:
-        return launch<128>(q, rows, n, out, a, s);
+        return launch<128>(q, rows, n, out, a, keys, s);
     case 256:
-        return launch<256>(q, rows, n, out, a, s);
+        return launch<256>(q, rows, n, out, a, keys, s);
     default:
         return false;
     }

@@ -106,9 +106,11 @@ void attention(const float* q, const RowKv* rows, int n, float* out, const Atten
                cudaStream_t s);
 // The same for rows that all belong to one session (a prompt), on tensor cores: q and the
 // softmax weights are rounded to F16 for the products (attention_prefill.cu). False, with nothing
-// launched, for a head_dim other than 64, 128 or 256.
+// launched, for a head_dim other than 64, 128 or 256, or where the device's shared memory per
+// block is too small even for 32-position tiles. keys: positions per K/V tile, 64 or 32 (tests);
+// 0: 64 where the device allows, else 32.
 bool attention_prefill(const float* q, const RowKv* rows, int n, float* out, const AttentionArgs& a,
-                       cudaStream_t s);
+                       cudaStream_t s, int keys = 0);
 // Decode rows (each attends to its cache and its own new token; rows never see each other's k):
 // rope_kv_store and attention in one kernel. q, k, v: the products' rows, unrotated; the new k
 // and v are stored into the rows' caches on the way.

@@ -80,7 +80,7 @@ int64_t ulps(uint16_t a, uint16_t b) {
 void run_scenario(Rng& rng, const Heads& hc, std::vector<Session>& ss,
                   const std::vector<std::pair<int, int32_t>>& rows, int splits, bool fused,
                   bool counters, rwb::cpu::ThreadPool& pool, Groups& g, const std::string& what,
-                  bool tiled = false, bool per_row = false) {
+                  int tiled = 0, bool per_row = false) { // tiled: attention_prefill's K/V tile
     const int n = int(rows.size());
     const int64_t hd = hc.head_dim, qd = hc.n_head * hd, kd = hc.n_head_kv * hd;
     const int64_t layer = pick(rng, 0, int(kLayers - 1));
@@ -126,8 +126,9 @@ void run_scenario(Rng& rng, const Heads& hc, std::vector<Session>& ss,
         rwb::cuda::rope_kv_store(dq.p, dkk.p, dvv.p, drows.p, n, ra, nullptr);
         sync("rope_kv_store");
         if (tiled)
-            g.tiled.require(rwb::cuda::attention_prefill(dq.p, drows.p, n, dout.p, aa, nullptr),
-                            what + ": launched");
+            g.tiled.require(
+                rwb::cuda::attention_prefill(dq.p, drows.p, n, dout.p, aa, nullptr, tiled),
+                what + ": launched");
         else
             rwb::cuda::attention(dq.p, drows.p, n, dout.p, aa, nullptr);
         sync("attention");
@@ -254,7 +255,7 @@ bool run_attention(Rng& rng) {
                 run_scenario(rng, hc, ss, decode, dsplits, fused, counters, pool, g,
                              heads + " decode x3 splits " + std::to_string(dsplits) + " per row" +
                                  how,
-                             false, true);
+                             0, true);
                 for (int splits : {1, splits1}) {
                     if (splits == 1 && counters) continue;
                     run_scenario(rng, hc, ss, {{2, p1}}, splits, fused, counters, pool, g,
@@ -271,22 +272,26 @@ bool run_attention(Rng& rng) {
                          heads + " prefill " + std::to_string(np) + " rows from " +
                              std::to_string(p0) + " splits " + std::to_string(std::abs(splits)) +
                              (splits < 0 ? " counters" : ""));
-        // The tensor-core kernel: the same short prompt, and longer ones (several 64-row tiles
-        // and 64-position K/V tiles, rows that end mid-tile) in the medium and the long cache.
-        run_scenario(rng, hc, ss, prefill, 1, false, false, pool, g,
-                     heads + " prefill " + std::to_string(np) + " rows from " + std::to_string(p0) +
-                         " tiled",
-                     true);
-        for (int si : {1, 2}) {
-            const int64_t ctx = ss[size_t(si)].n_ctx;
-            const int nl = int(std::min<int64_t>(ctx, pick(rng, 65, 300)));
-            const int32_t q0 = int32_t(pick(rng, 0, int(ctx - nl)));
-            std::vector<std::pair<int, int32_t>> longer;
-            for (int i = 0; i < nl; ++i) longer.emplace_back(si, q0 + i);
-            run_scenario(rng, hc, ss, longer, 1, false, false, pool, g,
-                         heads + " prefill " + std::to_string(nl) + " rows from " +
-                             std::to_string(q0) + " tiled",
-                         true);
+        // The tensor-core kernel, with 64- and 32-position K/V tiles: the same short prompt, and
+        // longer ones (several 64-row tiles and K/V tiles, rows that end mid-tile) in the medium
+        // and the long cache.
+        for (int keys : {64, 32}) {
+            const std::string tk = " tiled " + std::to_string(keys);
+            run_scenario(rng, hc, ss, prefill, 1, false, false, pool, g,
+                         heads + " prefill " + std::to_string(np) + " rows from " +
+                             std::to_string(p0) + tk,
+                         keys);
+            for (int si : {1, 2}) {
+                const int64_t ctx = ss[size_t(si)].n_ctx;
+                const int nl = int(std::min<int64_t>(ctx, pick(rng, 65, 300)));
+                const int32_t q0 = int32_t(pick(rng, 0, int(ctx - nl)));
+                std::vector<std::pair<int, int32_t>> longer;
+                for (int i = 0; i < nl; ++i) longer.emplace_back(si, q0 + i);
+                run_scenario(rng, hc, ss, longer, 1, false, false, pool, g,
+                             heads + " prefill " + std::to_string(nl) + " rows from " +
+                                 std::to_string(q0) + tk,
+                             keys);
+            }
         }
     }
     bool ok = g.rope.report();
