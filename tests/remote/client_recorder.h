@@ -60,4 +60,11 @@ struct ClientRecorder {
     remote::RemoteResult result;
 };
 
+// A client on one endpoint with its recorder attached.
+struct RecordedClient {
+    explicit RecordedClient(const remote::RemoteEndpoint& e) { client.setEndpoint(e); }
+    remote::RemoteChatClient client;
+    ClientRecorder rec{client};
+};
+
 } // namespace rwb::test

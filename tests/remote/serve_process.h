@@ -87,6 +87,16 @@ private:
     QString out_, err_, base_;
 };
 
+// What the tests that share one server do first: makes "tiny-r1.gguf" in dir and starts server
+// on it with args. A failed check returns from this function only, so a caller that does more
+// afterwards tests QTest::currentTestFailed() first.
+inline void start_tiny_server(const QString& dir, QString& model, ServeProcess& server,
+                              const QStringList& args = {}) {
+    model = make_tiny_r1_model(dir, "tiny-r1");
+    QVERIFY(!model.isEmpty());
+    QVERIFY(server.start(model, args));
+}
+
 // A plain HTTP exchange for checking raw response shapes (the test's event loop spins).
 struct HttpResult {
     int status = 0;

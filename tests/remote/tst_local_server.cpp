@@ -4,6 +4,7 @@
 // process, and a missing model is one line with nothing started.
 #include "remote/local_server_controller.h"
 #include "remote/remote_model_list.h"
+#include "remote_test_setup.h"
 
 #include <QFileInfo>
 #include <QSignalSpy>
@@ -19,11 +20,7 @@ class TestLocalServer : public QObject {
 
     // {listed ids} or {"failed: " + line}
     static QStringList models(const QString& baseUrl, const QString& key) {
-        RemoteEndpoint e;
-        e.id = "local";
-        e.name = "local";
-        e.baseUrl = baseUrl;
-        e.model = "x";
+        const RemoteEndpoint e = rwb::test::make_endpoint("local", "local", baseUrl, "x");
         RemoteModelList list;
         QSignalSpy listed(&list, &RemoteModelList::listed);
         QSignalSpy failed(&list, &RemoteModelList::failed);

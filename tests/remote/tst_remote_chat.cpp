@@ -8,6 +8,7 @@
 #include "inference/remote_turn.h"
 #include "message_store.h"
 #include "remote/remote_endpoint.h"
+#include "remote_test_setup.h"
 #include "serve_process.h"
 #include "settings/settings_panel.h"
 
@@ -15,7 +16,6 @@
 #include <QComboBox>
 #include <QSettings>
 #include <QSignalSpy>
-#include <QTcpServer>
 #include <QTemporaryDir>
 
 using namespace rwb::app;
@@ -43,26 +43,34 @@ class TestRemoteChat : public QObject {
         s.seed = 11;
         return s;
     }
+    // Settings that run the turn on the saved endpoint `id` (which need not exist).
+    static GenerationSettings endpointSettings(const QString& id) {
+        GenerationSettings s;
+        s.modelPath = RemoteTurn::modelPathFor(id);
+        return s;
+    }
+    // Adds `e` to the endpoint list saved in QSettings.
+    static void saveEndpoint(const rwb::remote::RemoteEndpoint& e) {
+        QSettings qs;
+        auto list = rwb::remote::RemoteEndpointList::load(qs);
+        list.append(e);
+        rwb::remote::RemoteEndpointList::save(qs, list);
+    }
 
 private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
         QStandardPaths::setTestModeEnabled(true);
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath("ini"));
+        rwb::test::use_settings_in(m_dir);
         const QString model =
             QStringLiteral(RWB_SOURCE_DIR) + "/resources/models/rwb-demo-small.gguf";
         if (!QFileInfo::exists(model)) QSKIP("resources/models/rwb-demo-small.gguf is missing");
         QVERIFY(m_server.start(model, {"--max-tokens", "4000"}));
-        rwb::remote::RemoteEndpoint e;
-        e.id = "demo";
-        e.name = "demo server";
-        e.baseUrl = m_server.baseUrl();
-        e.model = "rwb-demo-small";
+        auto e =
+            rwb::test::make_endpoint("demo", "demo server", m_server.baseUrl(), "rwb-demo-small");
         e.inputCostPerMTokens = 1;
         e.outputCostPerMTokens = 2;
-        QSettings qs;
-        rwb::remote::RemoteEndpointList::save(qs, {e});
+        saveEndpoint(e); // the first one: the temporary ini holds no list yet
     }
 
     void picker_lists_the_endpoint_and_selects_it() {
@@ -156,9 +164,7 @@ private slots:
         Fixture f;
         QVERIFY(f.open(m_dir.path(), "unknown"));
         ChatController controller(f.storage->worker());
-        GenerationSettings s;
-        s.modelPath = RemoteTurn::modelPathFor("no-such-endpoint");
-        controller.setSettings(s);
+        controller.setSettings(endpointSettings("no-such-endpoint"));
         QSignalSpy failed(&controller, &ChatController::generationFailed);
         QSignalSpy created(&controller, &ChatController::messageCreated);
         QVERIFY(controller.send(f.conversationId, "hello"));
@@ -173,29 +179,16 @@ private slots:
     }
 
     void unreachable_server_stores_the_reply_as_error() {
-        // A port nothing listens on (taken from the system, then released).
-        QTcpServer probe;
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        const QString deadUrl = QStringLiteral("http://127.0.0.1:%1/v1").arg(probe.serverPort());
-        probe.close();
-        rwb::remote::RemoteEndpoint e;
-        e.id = "dead";
-        e.name = "dead server";
-        e.baseUrl = deadUrl;
-        e.model = "rwb-demo-small";
+        const quint16 port = rwb::test::closed_port(); // nothing listens there
+        QVERIFY(port != 0);
+        auto e = rwb::test::make_endpoint("dead", "dead server", rwb::test::local_base_url(port),
+                                          "rwb-demo-small");
         e.maxRetries = 0;
-        {
-            QSettings qs;
-            auto list = rwb::remote::RemoteEndpointList::load(qs);
-            list.append(e);
-            rwb::remote::RemoteEndpointList::save(qs, list);
-        }
+        saveEndpoint(e);
         Fixture f;
         QVERIFY(f.open(m_dir.path(), "dead"));
         ChatController controller(f.storage->worker());
-        GenerationSettings s;
-        s.modelPath = RemoteTurn::modelPathFor("dead");
-        controller.setSettings(s);
+        controller.setSettings(endpointSettings("dead"));
         QSignalSpy failed(&controller, &ChatController::generationFailed);
         QVERIFY(controller.send(f.conversationId, "hello"));
         QVERIFY(failed.wait(30000) || !failed.isEmpty());

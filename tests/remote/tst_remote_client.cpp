@@ -3,15 +3,18 @@
 // server), the whole-response shape, 8 concurrent clients, cancel mid-stream (the server stops
 // generating), and the server killed mid-stream (the partial text is kept, marked interrupted).
 #include "client_recorder.h"
+#include "remote_test_setup.h"
 #include "serve_process.h"
 
 #include <QJsonArray>
 #include <QTemporaryDir>
 
+#include <functional>
 #include <memory>
 
 using namespace rwb;
 using rwb::test::ClientRecorder;
+using rwb::test::RecordedClient;
 using rwb::test::ServeProcess;
 
 class TestRemoteClient : public QObject {
@@ -21,17 +24,41 @@ class TestRemoteClient : public QObject {
     ServeProcess server_;
     QString longPrompt_;
 
-    remote::RemoteEndpoint endpoint(const ServeProcess& s) const {
-        remote::RemoteEndpoint e;
-        e.id = "local";
-        e.name = "rwb serve";
-        e.baseUrl = s.baseUrl();
-        e.model = "tiny-r1";
+    static remote::RemoteEndpoint endpoint(const ServeProcess& s) {
+        auto e = test::make_endpoint("local", "rwb serve", s.baseUrl(), "tiny-r1");
         e.inputCostPerMTokens = 1.0;
         e.outputCostPerMTokens = 2.0;
         return e;
     }
     static QList<remote::RemoteMessage> ask(const QString& text) { return {{"user", text}}; }
+    static remote::RemoteRequestParams greedy(int maxTokens) {
+        remote::RemoteRequestParams p;
+        p.temperature = 0;
+        p.maxTokens = maxTokens;
+        return p;
+    }
+    // At most maxTokens tokens, the thought ended after `budget` of them (rwb serve's
+    // thinking_budget).
+    static remote::RemoteRequestParams budgeted(int maxTokens, int budget) {
+        remote::RemoteRequestParams p;
+        p.maxTokens = maxTokens;
+        p.extra = QJsonObject{{"thinking_budget", budget}};
+        return p;
+    }
+
+    // The first choice of a greedy whole-response request to the shared server (raw HTTP);
+    // `extra` adds fields to the body.
+    QJsonObject greedyChoice(const QString& prompt, int maxTokens, const QJsonObject& extra = {}) {
+        QJsonObject body{
+            {"model", "tiny-r1"},
+            {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", prompt}}}},
+            {"temperature", 0},
+            {"max_tokens", maxTokens}};
+        for (auto it = extra.begin(); it != extra.end(); ++it) body.insert(it.key(), it.value());
+        auto h = test::http("POST", server_.baseUrl() + "/chat/completions",
+                            QJsonDocument(body).toJson());
+        return h.json["choices"].toArray().at(0).toObject();
+    }
 
     // A prompt whose greedy reply runs at least 600 tokens without an end token, so a stream of
     // it is still going when the test acts on its first piece. Random weights end early on most
@@ -39,49 +66,47 @@ class TestRemoteClient : public QObject {
     QString findLongPrompt() {
         for (int i = 0; i < 12; ++i) {
             const QString p = QStringLiteral("tell me a long story %1").arg(i);
-            QJsonObject body{
-                {"model", "tiny-r1"},
-                {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", p}}}},
-                {"temperature", 0},
-                {"max_tokens", 600}};
-            auto h = test::http("POST", server_.baseUrl() + "/chat/completions",
-                                QJsonDocument(body).toJson());
-            const auto choice = h.json["choices"].toArray().at(0).toObject();
-            if (choice["finish_reason"].toString() == "length") return p;
+            if (greedyChoice(p, 600)["finish_reason"].toString() == "length") return p;
         }
         return {};
     }
-    remote::RemoteRequestParams greedyLong() const {
-        remote::RemoteRequestParams p;
-        p.temperature = 0;
-        p.maxTokens = 4000;
-        return p;
+
+    // Asks "What is 2+2?" (at most 24 tokens, seed 3) with a thinking budget of 4, which forces
+    // </think> after 4 thought tokens: the reply ends with one non-empty thought.
+    static void askWithShortThought(RecordedClient& c) {
+        auto p = budgeted(24, 4);
+        p.seed = 3;
+        QVERIFY(c.client.start(ask("What is 2+2?"), p));
+        QVERIFY(c.rec.wait());
+        QCOMPARE(c.rec.end, QString("finished"));
+        QCOMPARE(c.rec.thinkingStarted, 1);
+        QCOMPARE(c.rec.thinkingEnded, 1);
+        QVERIFY(!c.rec.thinking.isEmpty());
+    }
+
+    // Streams the long greedy reply, runs `act` on its first piece: the stream ends interrupted.
+    void interruptLongReply(RecordedClient& c, std::function<void()> act) {
+        c.rec.onFirstDelta = std::move(act);
+        QVERIFY(c.client.start(ask(longPrompt_), greedy(4000)));
+        QVERIFY(c.rec.wait());
+        QCOMPARE(c.rec.end, QString("interrupted"));
     }
 
 private slots:
     void initTestCase() {
         QVERIFY(tmp_.isValid());
-        model_ = test::make_tiny_r1_model(tmp_.path(), "tiny-r1");
-        QVERIFY(!model_.isEmpty());
-        QVERIFY(server_.start(model_, {"--parallel", "8", "--max-tokens", "4000"}));
+        test::start_tiny_server(tmp_.path(), model_, server_,
+                                {"--parallel", "8", "--max-tokens", "4000"});
+        if (QTest::currentTestFailed()) return;
         longPrompt_ = findLongPrompt();
         QVERIFY2(!longPrompt_.isEmpty(), "no prompt gave a long greedy reply on the tiny model");
     }
 
     void streams_thought_and_answer_from_reasoning_content() {
-        remote::RemoteChatClient client;
-        client.setEndpoint(endpoint(server_));
-        ClientRecorder rec(client);
-        remote::RemoteRequestParams p;
-        p.maxTokens = 24;
-        p.seed = 3;
-        p.extra = QJsonObject{{"thinking_budget", 4}}; // forces </think> after 4 thought tokens
-        QVERIFY(client.start(ask("What is 2+2?"), p));
-        QVERIFY(rec.wait());
-        QCOMPARE(rec.end, QString("finished"));
-        QCOMPARE(rec.thinkingStarted, 1);
-        QCOMPARE(rec.thinkingEnded, 1);
-        QVERIFY(!rec.thinking.isEmpty());
+        RecordedClient c(endpoint(server_));
+        askWithShortThought(c);
+        if (QTest::currentTestFailed()) return;
+        ClientRecorder& rec = c.rec;
         QVERIFY(!rec.answerBeforeThoughtEnded);
         QCOMPARE(rec.result.thinking, rec.thinking);
         QCOMPARE(rec.result.answer, rec.answer);
@@ -102,19 +127,10 @@ private slots:
     void splits_think_tags_in_content() {
         ServeProcess raw;
         QVERIFY(raw.start(model_, {"--reasoning-format", "raw"}));
-        remote::RemoteChatClient client;
-        client.setEndpoint(endpoint(raw));
-        ClientRecorder rec(client);
-        remote::RemoteRequestParams p;
-        p.maxTokens = 24;
-        p.seed = 3;
-        p.extra = QJsonObject{{"thinking_budget", 4}};
-        QVERIFY(client.start(ask("What is 2+2?"), p));
-        QVERIFY(rec.wait());
-        QCOMPARE(rec.end, QString("finished"));
-        QCOMPARE(rec.thinkingStarted, 1);
-        QCOMPARE(rec.thinkingEnded, 1);
-        QVERIFY(!rec.thinking.isEmpty());
+        RecordedClient c(endpoint(raw));
+        askWithShortThought(c);
+        if (QTest::currentTestFailed()) return;
+        ClientRecorder& rec = c.rec;
         QVERIFY(!rec.thinking.contains("<think>") && !rec.thinking.contains("</think>"));
         QVERIFY(!rec.answer.startsWith("</think>"));
     }
@@ -126,15 +142,11 @@ private slots:
         if (!QFile::exists(demo)) QSKIP("resources/models/rwb-demo-small.gguf is not there");
         ServeProcess server;
         QVERIFY(server.start(demo));
-        remote::RemoteChatClient client;
         auto e = endpoint(server);
         e.model = "rwb-demo-small";
-        client.setEndpoint(e);
-        ClientRecorder rec(client);
-        remote::RemoteRequestParams p;
-        p.temperature = 0;
-        p.maxTokens = 1000;
-        QVERIFY(client.start(ask("What is 48 + 76?"), p));
+        RecordedClient c(e);
+        ClientRecorder& rec = c.rec;
+        QVERIFY(c.client.start(ask("What is 48 + 76?"), greedy(1000)));
         QVERIFY(rec.wait());
         QCOMPARE(rec.end, QString("finished"));
         QCOMPARE(rec.result.finishReason, QString("stop"));
@@ -169,14 +181,11 @@ private slots:
         QVERIFY(usage["completion_tokens"].toInt() <= 12);
 
         // The client in non-streaming mode reads the same shape.
-        remote::RemoteChatClient client;
-        client.setEndpoint(endpoint(server_));
-        ClientRecorder rec(client);
-        remote::RemoteRequestParams p;
+        RecordedClient c(endpoint(server_));
+        ClientRecorder& rec = c.rec;
+        auto p = budgeted(12, 3);
         p.stream = false;
-        p.maxTokens = 12;
-        p.extra = QJsonObject{{"thinking_budget", 3}};
-        QVERIFY(client.start(ask("hi"), p));
+        QVERIFY(c.client.start(ask("hi"), p));
         QVERIFY(rec.wait());
         QCOMPARE(rec.end, QString("finished"));
         QVERIFY(!rec.result.thinking.isEmpty());
@@ -193,16 +202,9 @@ private slots:
     // reply is cut where a piece of its own answer text occurs first.
     void stop_sequence_cuts_the_answer() {
         auto ask_greedy = [&](const QJsonValue& stop) {
-            QJsonObject body{
-                {"model", "tiny-r1"},
-                {"messages", QJsonArray{QJsonObject{{"role", "user"}, {"content", "stop test"}}}},
-                {"temperature", 0},
-                {"max_tokens", 40},
-                {"thinking_budget", 2}};
-            if (!stop.isNull()) body.insert("stop", stop);
-            auto h = test::http("POST", server_.baseUrl() + "/chat/completions",
-                                QJsonDocument(body).toJson());
-            return h.json["choices"].toArray().at(0).toObject();
+            QJsonObject extra{{"thinking_budget", 2}};
+            if (!stop.isNull()) extra.insert("stop", stop);
+            return greedyChoice("stop test", 40, extra);
         };
         const QJsonObject full = ask_greedy(QJsonValue());
         const QString answer = full["message"].toObject()["content"].toString();
@@ -218,36 +220,28 @@ private slots:
     }
 
     void eight_concurrent_clients() {
-        std::vector<std::unique_ptr<remote::RemoteChatClient>> clients;
-        std::vector<std::unique_ptr<ClientRecorder>> recs;
+        std::vector<std::unique_ptr<RecordedClient>> clients;
         for (int i = 0; i < 8; ++i) {
-            clients.push_back(std::make_unique<remote::RemoteChatClient>());
-            clients.back()->setEndpoint(endpoint(server_));
-            recs.push_back(std::make_unique<ClientRecorder>(*clients.back()));
-            remote::RemoteRequestParams p;
-            p.maxTokens = 48;
+            clients.push_back(std::make_unique<RecordedClient>(endpoint(server_)));
+            auto p = budgeted(48, 6);
             p.seed = 100 + i;
-            p.extra = QJsonObject{{"thinking_budget", 6}};
-            QVERIFY(clients.back()->start(ask(QStringLiteral("question %1").arg(i)), p));
+            QVERIFY(clients.back()->client.start(ask(QStringLiteral("question %1").arg(i)), p));
         }
         for (int i = 0; i < 8; ++i) {
-            QVERIFY(recs[i]->wait());
-            QCOMPARE(recs[i]->end, QString("finished"));
-            QVERIFY(!recs[i]->thinking.isEmpty());
-            QCOMPARE(recs[i]->result.thinking + recs[i]->result.answer,
-                     recs[i]->thinking + recs[i]->answer);
-            QVERIFY(recs[i]->result.stats.completionTokens <= 48);
+            ClientRecorder& rec = clients[i]->rec;
+            QVERIFY(rec.wait());
+            QCOMPARE(rec.end, QString("finished"));
+            QVERIFY(!rec.thinking.isEmpty());
+            QCOMPARE(rec.result.thinking + rec.result.answer, rec.thinking + rec.answer);
+            QVERIFY(rec.result.stats.completionTokens <= 48);
         }
     }
 
     void cancel_mid_stream_stops_the_generation() {
-        remote::RemoteChatClient client;
-        client.setEndpoint(endpoint(server_));
-        ClientRecorder rec(client);
-        rec.onFirstDelta = [&] { client.cancel(); };
-        QVERIFY(client.start(ask(longPrompt_), greedyLong()));
-        QVERIFY(rec.wait());
-        QCOMPARE(rec.end, QString("interrupted"));
+        RecordedClient c(endpoint(server_));
+        interruptLongReply(c, [&] { c.client.cancel(); });
+        if (QTest::currentTestFailed()) return;
+        ClientRecorder& rec = c.rec;
         QCOMPARE(rec.reason, QString("cancelled"));
         QVERIFY(rec.result.interrupted);
         QVERIFY(!(rec.result.thinking + rec.result.answer).isEmpty());
@@ -262,13 +256,10 @@ private slots:
     void server_killed_mid_stream_keeps_the_partial_answer() {
         ServeProcess doomed;
         QVERIFY(doomed.start(model_, {"--max-tokens", "4000"}));
-        remote::RemoteChatClient client;
-        client.setEndpoint(endpoint(doomed));
-        ClientRecorder rec(client);
-        rec.onFirstDelta = [&] { doomed.kill(); };
-        QVERIFY(client.start(ask(longPrompt_), greedyLong()));
-        QVERIFY(rec.wait());
-        QCOMPARE(rec.end, QString("interrupted"));
+        RecordedClient c(endpoint(doomed));
+        interruptLongReply(c, [&] { doomed.kill(); });
+        if (QTest::currentTestFailed()) return;
+        ClientRecorder& rec = c.rec;
         QVERIFY2(rec.reason.contains("connection") || rec.reason.contains("stream ended"),
                  qPrintable(rec.reason));
         QVERIFY(rec.result.interrupted);

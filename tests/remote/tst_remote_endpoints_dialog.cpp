@@ -4,6 +4,7 @@
 // dialog shows it again (masked); an invalid URL saves nothing; remove deletes the key file.
 #include "remote/api_key_store.h"
 #include "remote/remote_endpoints_dialog.h"
+#include "remote_test_setup.h"
 #include "serve_process.h"
 
 #include <QDoubleSpinBox>
@@ -34,11 +35,9 @@ class TestRemoteEndpointsDialog : public QObject {
 private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath("ini"));
-        const QString model = rwb::test::make_tiny_r1_model(m_dir.path(), "tiny-r1");
-        QVERIFY(!model.isEmpty());
-        QVERIFY(m_server.start(model));
+        rwb::test::use_settings_in(m_dir);
+        QString model;
+        rwb::test::start_tiny_server(m_dir.path(), model, m_server);
     }
 
     void add_test_and_save_with_key_in_file() {

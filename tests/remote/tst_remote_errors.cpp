@@ -4,6 +4,7 @@
 // refused (retried with back-off, then one clear line), and a malformed event stream from a
 // misbehaving server (a QTcpServer the test scripts).
 #include "client_recorder.h"
+#include "remote_test_setup.h"
 #include "serve_process.h"
 
 #include "remote/remote_model_list.h"
@@ -14,6 +15,7 @@
 
 using namespace rwb;
 using rwb::test::ClientRecorder;
+using rwb::test::RecordedClient;
 using rwb::test::ServeProcess;
 
 namespace {
@@ -24,6 +26,16 @@ void verify_error_json(const test::HttpResult& h, int status, const QString& cod
     QVERIFY(e["type"].isString());
     QCOMPARE(e["code"].toString(), code);
     QVERIFY(!e["message"].toString().contains('\n'));
+}
+
+// Says "hi" through a client whose connections fail: `retries` retries 10 ms apart (the
+// endpoint's maxRetries), then the client fails; the caller checks the reason.
+void verify_retried_then_failed(RecordedClient& c, int retries) {
+    c.client.setBackoffBaseMs(10);
+    QVERIFY(c.client.start({{"user", "hi"}}));
+    QVERIFY(c.rec.wait(20000));
+    QCOMPARE(c.rec.end, QString("failed"));
+    QCOMPARE(c.rec.retries, retries);
 }
 } // namespace
 
@@ -43,7 +55,7 @@ public:
         });
         listen(QHostAddress::LocalHost, 0);
     }
-    QString base() const { return QStringLiteral("http://127.0.0.1:%1/v1").arg(serverPort()); }
+    QString base() const { return test::local_base_url(serverPort()); }
 
 private:
     QByteArray reply_, seen_;
@@ -55,21 +67,16 @@ class TestRemoteErrors : public QObject {
     QString model_;
     ServeProcess keyed_;
 
-    remote::RemoteEndpoint endpoint(const QString& base) const {
-        remote::RemoteEndpoint e;
-        e.id = "local";
-        e.baseUrl = base;
-        e.model = "tiny-r1";
-        return e;
+    static remote::RemoteEndpoint endpoint(const QString& base) {
+        return test::make_endpoint("local", {}, base, "tiny-r1");
     }
     QString chatUrl() const { return keyed_.baseUrl() + "/chat/completions"; }
 
 private slots:
     void initTestCase() {
         QVERIFY(tmp_.isValid());
-        model_ = test::make_tiny_r1_model(tmp_.path(), "tiny-r1");
-        QVERIFY(!model_.isEmpty());
-        QVERIFY(keyed_.start(model_, {"--api-key", "s3cret", "--max-body", "4096"}));
+        test::start_tiny_server(tmp_.path(), model_, keyed_,
+                                {"--api-key", "s3cret", "--max-body", "4096"});
     }
 
     void wrong_or_missing_key_is_401() {
@@ -78,10 +85,10 @@ private slots:
                           "invalid_api_key");
         QCOMPARE(test::http("GET", keyed_.baseUrl() + "/models", {}, "s3cret").status, 200);
 
-        remote::RemoteChatClient client;
-        client.setEndpoint(endpoint(keyed_.baseUrl()));
+        RecordedClient c(endpoint(keyed_.baseUrl()));
+        remote::RemoteChatClient& client = c.client;
+        ClientRecorder& rec = c.rec;
         client.setApiKey("wrong");
-        ClientRecorder rec(client);
         QVERIFY(client.start({{"user", "hi"}}));
         QVERIFY(rec.wait());
         QCOMPARE(rec.end, QString("failed"));
@@ -200,21 +207,14 @@ private slots:
     }
 
     void connection_refused_is_retried_then_reported() {
-        QTcpServer probe; // a port that was free a moment ago and is closed now
-        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
-        const quint16 port = probe.serverPort();
-        probe.close();
-        remote::RemoteChatClient client;
-        auto e = endpoint(QStringLiteral("http://127.0.0.1:%1/v1").arg(port));
+        const quint16 port = test::closed_port(); // free a moment ago and closed now
+        QVERIFY(port != 0);
+        auto e = endpoint(test::local_base_url(port));
         e.maxRetries = 2;
-        client.setEndpoint(e);
-        client.setBackoffBaseMs(10);
-        ClientRecorder rec(client);
-        QVERIFY(client.start({{"user", "hi"}}));
-        QVERIFY(rec.wait(20000));
-        QCOMPARE(rec.end, QString("failed"));
-        QCOMPARE(rec.retries, 2);
-        QVERIFY2(rec.reason.startsWith("cannot connect to 127.0.0.1"), qPrintable(rec.reason));
+        RecordedClient c(e);
+        verify_retried_then_failed(c, 2);
+        if (QTest::currentTestFailed()) return;
+        QVERIFY2(c.rec.reason.startsWith("cannot connect to 127.0.0.1"), qPrintable(c.rec.reason));
     }
 
     void http_errors_are_one_clear_line_data() {
@@ -242,12 +242,11 @@ private slots:
         QFETCH(QString, message);
         ScriptedServer server(reply);
         QVERIFY(server.isListening());
-        remote::RemoteChatClient client;
-        client.setEndpoint(endpoint(server.base()));
-        ClientRecorder rec(client);
+        RecordedClient c(endpoint(server.base()));
+        ClientRecorder& rec = c.rec;
         remote::RemoteRequestParams p;
         p.stream = false;
-        QVERIFY(client.start({{"user", "hi"}}, p));
+        QVERIFY(c.client.start({{"user", "hi"}}, p));
         QVERIFY(rec.wait(20000));
         QCOMPARE(rec.end, QString("failed"));
         QVERIFY2(rec.reason.startsWith(message), qPrintable(rec.reason));
@@ -258,19 +257,14 @@ private slots:
     void silent_server_hits_the_connect_timeout() {
         ScriptedServer silent({}); // accepts, never answers
         QVERIFY(silent.isListening());
-        remote::RemoteChatClient client;
         auto e = endpoint(silent.base());
         e.connectTimeoutMs = 300;
         e.maxRetries = 1;
-        client.setEndpoint(e);
-        client.setBackoffBaseMs(10);
-        ClientRecorder rec(client);
-        QVERIFY(client.start({{"user", "hi"}}));
-        QVERIFY(rec.wait(20000));
-        QCOMPARE(rec.end, QString("failed"));
-        QCOMPARE(rec.retries, 1);
-        QVERIFY2(rec.reason.startsWith("no response from 127.0.0.1 within 0.3 s"),
-                 qPrintable(rec.reason));
+        RecordedClient c(e);
+        verify_retried_then_failed(c, 1);
+        if (QTest::currentTestFailed()) return;
+        QVERIFY2(c.rec.reason.startsWith("no response from 127.0.0.1 within 0.3 s"),
+                 qPrintable(c.rec.reason));
     }
 
     // A misbehaving server: a valid first chunk, then garbage where JSON belongs.
@@ -291,11 +285,9 @@ private slots:
                 s->flush();
             });
         });
-        remote::RemoteChatClient client;
-        client.setEndpoint(
-            endpoint(QStringLiteral("http://127.0.0.1:%1/v1").arg(bad.serverPort())));
-        ClientRecorder rec(client);
-        QVERIFY(client.start({{"user", "hi"}}));
+        RecordedClient c(endpoint(test::local_base_url(bad.serverPort())));
+        ClientRecorder& rec = c.rec;
+        QVERIFY(c.client.start({{"user", "hi"}}));
         QVERIFY(rec.wait(20000));
         QCOMPARE(rec.end, QString("interrupted"));
         QVERIFY2(rec.reason.startsWith("malformed stream from the server"), qPrintable(rec.reason));

@@ -4,13 +4,13 @@
 // and hides the label.
 #include "remote/local_server_controller.h"
 #include "remote/remote_menu.h"
+#include "remote_test_setup.h"
 #include "serve_process.h"
 #include "settings/settings_panel.h"
 
 #include <QAction>
 #include <QLabel>
 #include <QMainWindow>
-#include <QSettings>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 
@@ -26,8 +26,7 @@ private slots:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
         QStandardPaths::setTestModeEnabled(true);
-        QSettings::setDefaultFormat(QSettings::IniFormat);
-        QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, m_dir.filePath("ini"));
+        rwb::test::use_settings_in(m_dir);
     }
 
     void toggle_starts_and_stops_the_local_server() {
