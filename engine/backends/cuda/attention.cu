@@ -17,17 +17,14 @@ constexpr int kWarps = 4;
 constexpr int kGroup = 4;          // positions a warp works on at once
 constexpr int kMaxDimsPerLane = 8; // head_dim up to 256
 
-// DPL consecutive F16 values -> floats, in one load where the width allows.
-// Splits row r of a step uses: with a.per_split, as many as a step of that row alone would
+// Splits a row of `positions` uses: with a.per_split, as many as a step of that row alone would
 // (decode_splits of its own cache, at most the launch's), so a row batched with longer ones
 // sums its positions in the same pieces and order as alone and gets the same bits.
 __device__ __forceinline__ int row_splits(const AttentionArgs& a, int64_t positions) {
-    if (a.per_split <= 0) return a.splits;
-    int s = 1;
-    while (s < a.splits && int64_t(s) * a.per_split < positions) s *= 2;
-    return s;
+    return a.per_split > 0 ? min(a.splits, decode_splits(positions, a.per_split)) : a.splits;
 }
 
+// DPL consecutive F16 values -> floats, in one load where the width allows.
 template <int DPL>
 __device__ __forceinline__ void load_halves(const __half* p, float out[DPL]) {
     if constexpr (DPL == 1) {

@@ -101,7 +101,7 @@ __global__ void __launch_bounds__(kThreads)
         }
         __syncthreads();
 
-        // S = Q K^T for the warp's 16 rows and the tile's 64 positions.
+        // S = Q K^T for the warp's 16 rows and the tile's positions.
 #pragma unroll
         for (int j = 0; j < kKeys / 16; ++j) {
             wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc;

@@ -83,7 +83,9 @@ constexpr int64_t kPositionsPerSplit = 32;
 // Splits a decode step uses for a cache of `positions` (the longest row's): enough that no block
 // walks more than kPositionsPerSplit, a power of two (few captured graphs as the cache grows).
 // per_split: kPositionsPerSplit, or another power of two to measure (RWB_CUDA_SPLIT_POSITIONS).
-inline int decode_splits(int64_t positions, int64_t per_split = kPositionsPerSplit) {
+// Also run on the device, per row of a batched step (attention.cu).
+__host__ __device__ inline int decode_splits(int64_t positions,
+                                             int64_t per_split = kPositionsPerSplit) {
     int splits = 1;
     while (splits < kMaxSplits && int64_t(splits) * per_split < positions) splits *= 2;
     return splits;

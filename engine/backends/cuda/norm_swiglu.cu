@@ -33,19 +33,13 @@ __global__ void __launch_bounds__(kNormThreads)
     for (int64_t i = threadIdx.x; i < cols; i += kNormThreads) put(o, i, xr[i] * inv * w[i]);
 }
 
-__global__ void swiglu_kernel(float* __restrict__ g, const float* __restrict__ u, int64_t n) {
+// o may be g itself (swiglu in place), so neither is __restrict__.
+template <typename Out>
+__global__ void swiglu_kernel(const float* g, const float* __restrict__ u, int64_t n, Out* o) {
     const int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
     if (i >= n) return;
     const float x = g[i];
-    g[i] = x / (1.0f + expf(-x)) * u[i];
-}
-
-__global__ void swiglu_f16_kernel(const float* __restrict__ g, const float* __restrict__ u,
-                                  int64_t n, __half* __restrict__ o) {
-    const int64_t i = int64_t(blockIdx.x) * blockDim.x + threadIdx.x;
-    if (i >= n) return;
-    const float x = g[i];
-    o[i] = __float2half_rn(x / (1.0f + expf(-x)) * u[i]);
+    put(o, i, x / (1.0f + expf(-x)) * u[i]);
 }
 
 } // namespace
@@ -61,11 +55,11 @@ void rms_norm_f16(const float* x, const float* w, __half* out, int64_t n, int64_
 }
 
 void swiglu_f16(const float* gate, const float* up, int64_t count, __half* out, cudaStream_t s) {
-    swiglu_f16_kernel<<<unsigned((count + 255) / 256), 256, 0, s>>>(gate, up, count, out);
+    swiglu_kernel<<<unsigned((count + 255) / 256), 256, 0, s>>>(gate, up, count, out);
 }
 
 void swiglu(float* gate, const float* up, int64_t count, cudaStream_t s) {
-    swiglu_kernel<<<unsigned((count + 255) / 256), 256, 0, s>>>(gate, up, count);
+    swiglu_kernel<<<unsigned((count + 255) / 256), 256, 0, s>>>(gate, up, count, gate);
 }
 
 } // namespace rwb::cuda
