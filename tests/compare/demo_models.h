@@ -46,4 +46,13 @@ inline void useSettingsIn(const QTemporaryDir& dir) {
     QSettings::setPath(QSettings::IniFormat, QSettings::UserScope, dir.filePath("ini"));
 }
 
+// Stores the backend choice in the generation settings, as the settings dialog would.
+inline void saveBackendSetting(rwb::app::Backend backend, int gpuLayers) {
+    QSettings qs;
+    auto s = rwb::app::GenerationSettings::load(qs);
+    s.backend = backend;
+    s.gpuLayers = gpuLayers;
+    s.save(qs);
+}
+
 } // namespace compare_test

@@ -50,13 +50,7 @@ private slots:
     }
 
     void boxes_start_from_the_generation_settings() {
-        {
-            QSettings qs;
-            auto s = rwb::app::GenerationSettings::load(qs);
-            s.backend = Backend::Cuda;
-            s.gpuLayers = 7;
-            s.save(qs);
-        }
+        compare_test::saveBackendSetting(Backend::Cuda, 7);
         CompareView view;
         for (int i = 0; i < 4; ++i) {
             QCOMPARE(Backend(view.backendBox(i)->currentData().toInt()), Backend::Cuda);

@@ -47,13 +47,7 @@ private slots:
     void backend_from_settings_into_the_run_and_its_notice() {
         if (!haveDemoModels()) QSKIP("the demo models are not in resources/models");
         using rwb::app::Backend;
-        {
-            QSettings qs;
-            auto s = rwb::app::GenerationSettings::load(qs);
-            s.backend = Backend::Cuda;
-            s.gpuLayers = 5;
-            s.save(qs);
-        }
+        compare_test::saveBackendSetting(Backend::Cuda, 5);
         ProblemSetView view;
         QSettings().remove(QStringLiteral("generation")); // the other tests keep the defaults
         view.show();
