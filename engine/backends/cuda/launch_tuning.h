@@ -26,6 +26,9 @@ struct LaunchTuning {
     // RWB_CUDA_PREFILL_ATTENTION=0: prompts use the decode attention kernel instead of the
     // tensor-core one (attention_prefill.cu).
     bool prefill_flash = true;
+    // RWB_CUDA_TWO_ROWS=0: a single staged product walks one weight row per warp at a time
+    // instead of two.
+    bool two_rows = true;
 };
 const LaunchTuning& launch_tuning();
 

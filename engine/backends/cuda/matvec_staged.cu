@@ -18,6 +18,10 @@ namespace rwb::cuda {
 namespace {
 
 constexpr int kWarps = kStageThreads / 32;
+// Batches up to this many rows walk two weight rows per warp in a single product (more would
+// spill registers).
+constexpr int kTwoRowsMax = 4;
+constexpr int64_t kTwoRowsBytes = int64_t(8) << 20; // and matrices of at least 8 MiB
 
 struct JobArgs {
     const uint8_t* W;
@@ -33,7 +37,8 @@ struct JobArgs {
 struct FusedArgs {
     JobArgs job[3];
     int njobs, silu_pair;
-    int wpr; // warps per weight row: 1, 2, 4 or 8
+    int two_rows; // a single product: each warp walks rows r and r + step together
+    int wpr;      // warps per weight row: 1, 2, 4 or 8
     const float* X;
     int64_t ldx, cols;
     const float* norm_w;
@@ -95,14 +100,22 @@ __global__ void __launch_bounds__(kStageThreads, K != kStageFloat ? (NB == 1 ? 4
     const int64_t step = int64_t(J.nblocks) * per_block;
     __shared__ float red[kWarps][2][NB];
     for (int64_t base = int64_t(int(blockIdx.x) - J.block0) * per_block; base < J.rows;
-         base += step) {
+         base += NB <= kTwoRowsMax && a.two_rows ? 2 * step : step) {
         const int64_t r = base + warp / wpr, rr = min(r, J.rows - 1);
+        const int64_t r2 = r + step; // two_rows: the warp's second row
         // The pass `ahead` + 1 after this one into L2 (the ones before were fetched already),
         // so each pass's loads find their lines on the way instead of in DRAM.
         if (a.ahead > 0) prefetch_rows(a, J, r + (a.ahead + 1) * step, pf_first);
         float out[2][NB];
         if (a.silu_pair) { // Y = silu(gate . x) * (up . x)
             const uint8_t* rows[2] = {J.W + rr * J.stride, a.job[1].W + rr * a.job[1].stride};
+            float acc[2][NB];
+            rows_dot<K, NB, 2>(J.type, rows, units, smem, sub * 32 + lane, 32 * wpr, acc);
+#pragma unroll
+            for (int m = 0; m < NB; ++m)
+                out[0][m] = warp_sum(acc[0][m]), out[1][m] = warp_sum(acc[1][m]);
+        } else if (NB <= kTwoRowsMax && a.two_rows) { // two rows' loads in flight per lane
+            const uint8_t* rows[2] = {J.W + rr * J.stride, J.W + min(r2, J.rows - 1) * J.stride};
             float acc[2][NB];
             rows_dot<K, NB, 2>(J.type, rows, units, smem, sub * 32 + lane, 32 * wpr, acc);
 #pragma unroll
@@ -140,6 +153,11 @@ __global__ void __launch_bounds__(kStageThreads, K != kStageFloat ? (NB == 1 ? 4
             } else {
                 const float v = out[0][m] + (J.bias ? J.bias[r] : 0.f);
                 *y = J.accumulate ? *y + v : v;
+                if (NB <= kTwoRowsMax && a.two_rows && r2 < J.rows) {
+                    float* y2 = J.Y + m * J.ldy + r2;
+                    const float v2 = out[1][m] + (J.bias ? J.bias[r2] : 0.f);
+                    *y2 = J.accumulate ? *y2 + v2 : v2;
+                }
             }
         }
     }
@@ -284,10 +302,20 @@ bool matvec_fused(const MatvecJob* jobs, int njobs, bool silu_pair, const float*
     // load latency; against giving every resident warp a row: 1.5B Q4_K_M tg128 738 -> 750 t/s,
     // 7B 294 -> 298), and while each warp still walks a row's units in at least 1.5 passes.
     const int64_t wave = resident(kind, n, bytes), units = cols / 32;
+    // A large single product walks two rows per warp (RWB_CUDA_TWO_ROWS=0: one), so each lane
+    // has two rows' loads in flight, as the gate/up pairs have. H200, bench_cuda_ops, one run:
+    // 7B down -10% (Q4_K) to -15% (Q6_K), outputs -5% to -21%, F16 q/o at 7B -13%; but small
+    // products lose warps to latency (1.5B 1536 x 1536 Q4_K +4%, 1.5B Q4_K down (7.7 MB) +3%), so
+    // matrices under kTwoRowsBytes keep one row per warp.
+    const int64_t matrix_bytes = jobs[0].W.rows * jobs[0].W.stride;
+    const int rows_per_warp = njobs == 1 && !silu_pair && n <= kTwoRowsMax &&
+                                      matrix_bytes >= kTwoRowsBytes && launch_tuning().two_rows
+                                  ? 2
+                                  : 1;
     auto blocks_for = [&](int w) {
         int64_t b = 0;
         for (int j = 0; j < (silu_pair ? 1 : njobs); ++j)
-            b += (jobs[j].W.rows * w + kWarps - 1) / kWarps;
+            b += (jobs[j].W.rows * w + kWarps * rows_per_warp - 1) / (kWarps * rows_per_warp);
         return b;
     };
     int wpr = 1;
@@ -295,7 +323,8 @@ bool matvec_fused(const MatvecJob* jobs, int njobs, bool silu_pair, const float*
     // Blocks per job: one per kWarps / wpr rows, scaled down together to one resident wave.
     int64_t needed[3] = {0, 0, 0}, total = 0;
     for (int j = 0; j < (silu_pair ? 1 : njobs); ++j)
-        total += needed[j] = (jobs[j].W.rows * wpr + kWarps - 1) / kWarps;
+        total += needed[j] =
+            (jobs[j].W.rows * wpr + kWarps * rows_per_warp - 1) / (kWarps * rows_per_warp);
     FusedArgs a{};
     int blocks = 0;
     for (int j = 0; j < njobs; ++j) {
@@ -308,6 +337,7 @@ bool matvec_fused(const MatvecJob* jobs, int njobs, bool silu_pair, const float*
         blocks += J.nblocks;
     }
     a.njobs = njobs, a.silu_pair = silu_pair ? 1 : 0, a.wpr = wpr;
+    a.two_rows = rows_per_warp == 2 ? 1 : 0;
     a.X = X, a.ldx = ldx, a.cols = cols, a.norm_w = norm_w, a.eps = eps;
     // Prefetching later passes' rows measured no gain in rwb bench (1.5B Q4_K_M tg128 757 t/s
     // either way) and cost 7B Q4_K_M 1-6% (303 -> 299 / 286 t/s), so it is off unless asked.
