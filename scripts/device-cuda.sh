@@ -102,10 +102,15 @@ if [ "$what" = all ] || [ "$what" = bench ]; then
     [ -f "$m" ] || timeout 200 "$B/rwb" synth --like r1-qwen-$shape --type "$t" -o "$m" -q -t 16
     echo "== $shape $t ($(date -u +%FT%TZ))" >>"$OUT/bench.log"
     timeout 120 "$B/rwb" bench -m "$m" --backend cuda -p 512 -n 128 -r 3 >>"$OUT/bench.log" 2>&1
-    # RWB_BENCH_AB="VAR=value ...": the same prompt again with each switch, in the same run.
+    # RWB_BENCH_AB="VAR=value ...": the same prompt again with each switch, in the same run;
+    # RWB_BENCH_AB_TG the same for generation (tg128).
     for ab in ${RWB_BENCH_AB:-}; do
       echo "-- $ab" >>"$OUT/bench.log"
       env "$ab" timeout 60 "$B/rwb" bench -m "$m" --backend cuda -p 512 -n 0 -r 3 >>"$OUT/bench.log" 2>&1
+    done
+    for ab in ${RWB_BENCH_AB_TG:-}; do
+      echo "-- $ab" >>"$OUT/bench.log"
+      env "$ab" timeout 60 "$B/rwb" bench -m "$m" --backend cuda -p 0 -n 128 -r 3 >>"$OUT/bench.log" 2>&1
     done
     if [ "$t" = q4_k_m ]; then
       # Several sessions: one explicit batched step (--sessions), and as the app runs them, each
