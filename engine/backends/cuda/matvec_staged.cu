@@ -301,25 +301,29 @@ bool matvec_fused(const MatvecJob* jobs, int njobs, bool silu_pair, const float*
     // next doubling would no longer fit one resident wave (a second, partial pass costs a whole
     // load latency; against giving every resident warp a row: 1.5B Q4_K_M tg128 738 -> 750 t/s,
     // 7B 294 -> 298), and while each warp still walks a row's units in at least 1.5 passes.
+    // wpr decides how a row's units are split and summed, so it is chosen for the launch a single
+    // row would get (its wave, its rows per warp), whatever the batch: batched rows equal alone.
     const int64_t wave = resident(kind, n, bytes), units = cols / 32;
+    const int64_t wave1 = resident(kind, 1, staged_bytes(kind != kStageFloat, 1, cols));
     // A large single product walks two rows per warp (RWB_CUDA_TWO_ROWS=0: one), so each lane
     // has two rows' loads in flight, as the gate/up pairs have. H200, bench_cuda_ops, one run:
     // 7B down -10% (Q4_K) to -15% (Q6_K), outputs -5% to -21%, F16 q/o at 7B -13%; but small
     // products lose warps to latency (1.5B 1536 x 1536 Q4_K +4%, 1.5B Q4_K down (7.7 MB) +3%), so
     // matrices under kTwoRowsBytes keep one row per warp.
     const int64_t matrix_bytes = jobs[0].W.rows * jobs[0].W.stride;
-    const int rows_per_warp = njobs == 1 && !silu_pair && n <= kTwoRowsMax &&
-                                      matrix_bytes >= kTwoRowsBytes && launch_tuning().two_rows
-                                  ? 2
-                                  : 1;
-    auto blocks_for = [&](int w) {
+    const bool big_single =
+        njobs == 1 && !silu_pair && matrix_bytes >= kTwoRowsBytes && launch_tuning().two_rows;
+    const int rows_per_warp = big_single && n <= kTwoRowsMax ? 2 : 1;
+    auto blocks_for = [&](int w, int rpw) {
         int64_t b = 0;
         for (int j = 0; j < (silu_pair ? 1 : njobs); ++j)
-            b += (jobs[j].W.rows * w + kWarps * rows_per_warp - 1) / (kWarps * rows_per_warp);
+            b += (jobs[j].W.rows * w + kWarps * rpw - 1) / (kWarps * rpw);
         return b;
     };
     int wpr = 1;
-    while (wpr < kWarps && blocks_for(2 * wpr) <= wave && units >= 48 * 2 * wpr) wpr *= 2;
+    while (wpr < kWarps && blocks_for(2 * wpr, big_single ? 2 : 1) <= wave1 &&
+           units >= 48 * 2 * wpr)
+        wpr *= 2;
     // Blocks per job: one per kWarps / wpr rows, scaled down together to one resident wave.
     int64_t needed[3] = {0, 0, 0}, total = 0;
     for (int j = 0; j < (silu_pair ? 1 : njobs); ++j)

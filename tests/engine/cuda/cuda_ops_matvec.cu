@@ -27,6 +27,7 @@
 #include "backends/cpu/cpu_matmul.h"
 
 #include <cmath>
+#include <cstring>
 #include <string>
 
 namespace cuda_ops {
@@ -124,6 +125,37 @@ void run_case(Rng& rng, const HostMatrix& h, const DevWeights& dw, const Case& c
     }
 }
 
+// The same activation row alone and as every row of batches of 2..8: each result must equal
+// the lone one bit for bit, as batched decode sessions rely on. The matrix is over the size
+// from which single products walk two weight rows per warp (8 MiB), and batches of 5..8 walk
+// one, so this also holds the one-row and two-row paths to the same sums.
+void run_batched_equal(Rng& rng, const WeightType& t, Group& g) {
+    const int64_t rows = 4001 + 2 * pick(rng, 0, 20), cols = 4096;
+    const HostMatrix h = make_matrix(rng, t.type, rows, cols);
+    const DevWeights dw(h);
+    const std::vector<float> x = uniform(rng, size_t(cols), -2.0f, 2.0f);
+    const int nmax = rwb::cuda::kMaxMatvecRows;
+    std::vector<float> xs(size_t(nmax * cols));
+    for (int m = 0; m < nmax; ++m) std::copy(x.begin(), x.end(), xs.begin() + m * cols);
+    DevBuf<float> dx(xs.size()), dy(size_t(nmax * rows));
+    dx.upload(xs);
+    std::vector<float> alone;
+    for (int n = 1; n <= nmax; ++n) {
+        rwb::cuda::matvec(dw.m, dx.p, n, cols, dy.p, rows, nullptr, false, nullptr);
+        sync("matvec batched");
+        const std::vector<float> y = dy.download();
+        if (n == 1) {
+            alone.assign(y.begin(), y.begin() + rows);
+            continue;
+        }
+        int64_t differ = 0;
+        for (int m = 0; m < n; ++m)
+            differ += std::memcmp(y.data() + m * rows, alone.data(), size_t(rows) * 4) != 0;
+        g.require(differ == 0, shape(t.name, rows, cols) + " n=" + std::to_string(n) + ": " +
+                                   std::to_string(differ) + " rows differ from alone");
+    }
+}
+
 } // namespace
 
 bool run_matvec(Rng& rng) {
@@ -171,6 +203,9 @@ bool run_matvec(Rng& rng) {
             }
         ok &= g.report();
         ok &= gw.report();
+        Group gb(std::string("matvec batched rows equal alone (bits) ") + t.name, 0.0);
+        run_batched_equal(rng, t, gb);
+        ok &= gb.report();
     }
     return ok;
 }
