@@ -8,6 +8,7 @@
 #include "main/comparison_window.h"
 #include "main/main_window.h"
 #include "message_store.h"
+#include "storage_open.h"
 #include "storage_worker.h"
 
 #include <QAbstractButton>
@@ -91,17 +92,14 @@ int resultRows(const QString& db, qint64 runId) {
 
 } // namespace
 
+using compare_test::openStorage;
+
 class TestCompareManage : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
     QString m_db;
     qint64 m_first = 0, m_second = 0;
 
-    static bool openStorage(rwb::storage::StorageWorker* worker, const QString& path) {
-        QSignalSpy opened(worker, &rwb::storage::StorageWorker::opened);
-        QMetaObject::invokeMethod(worker, [worker, path] { worker->open(1, path); });
-        return opened.wait(10000) && opened.first().at(1).toBool();
-    }
     static int rowOf(CompareRunsList& list, int kind, qint64 id) {
         for (int i = 0; i < list.listWidget()->count(); ++i) {
             auto* item = list.listWidget()->item(i);

@@ -16,6 +16,7 @@
 #include "main/comparison_window.h"
 #include "main/main_window.h"
 #include "message_store.h"
+#include "storage_open.h"
 #include "storage_worker.h"
 
 #include <QLineEdit>
@@ -36,13 +37,6 @@ using rwb::ui::compare::CompareRunsList;
 class TestCompareStorage : public QObject {
     Q_OBJECT
     QTemporaryDir m_dir;
-
-    // Opens the history database on the storage thread, as the main window does.
-    static bool openStorage(rwb::storage::StorageWorker* worker, const QString& path) {
-        QSignalSpy opened(worker, &rwb::storage::StorageWorker::opened);
-        QMetaObject::invokeMethod(worker, [worker, path] { worker->open(1, path); });
-        return opened.wait(10000) && opened.first().at(1).toBool();
-    }
 
 private slots:
     void initTestCase() {
