@@ -99,23 +99,19 @@ __global__ void __launch_bounds__(kStageThreads, K != kStageFloat ? (NB == 1 ? 4
     const int wpr = a.wpr, sub = warp % wpr, per_block = kWarps / wpr;
     const int64_t step = int64_t(J.nblocks) * per_block;
     __shared__ float red[kWarps][2][NB];
+    const bool two = NB <= kTwoRowsMax && a.two_rows; // rows r and r + step per warp
     for (int64_t base = int64_t(int(blockIdx.x) - J.block0) * per_block; base < J.rows;
-         base += NB <= kTwoRowsMax && a.two_rows ? 2 * step : step) {
+         base += two ? 2 * step : step) {
         const int64_t r = base + warp / wpr, rr = min(r, J.rows - 1);
         const int64_t r2 = r + step; // two_rows: the warp's second row
         // The pass `ahead` + 1 after this one into L2 (the ones before were fetched already),
         // so each pass's loads find their lines on the way instead of in DRAM.
         if (a.ahead > 0) prefetch_rows(a, J, r + (a.ahead + 1) * step, pf_first);
         float out[2][NB];
-        if (a.silu_pair) { // Y = silu(gate . x) * (up . x)
-            const uint8_t* rows[2] = {J.W + rr * J.stride, a.job[1].W + rr * a.job[1].stride};
-            float acc[2][NB];
-            rows_dot<K, NB, 2>(J.type, rows, units, smem, sub * 32 + lane, 32 * wpr, acc);
-#pragma unroll
-            for (int m = 0; m < NB; ++m)
-                out[0][m] = warp_sum(acc[0][m]), out[1][m] = warp_sum(acc[1][m]);
-        } else if (NB <= kTwoRowsMax && a.two_rows) { // two rows' loads in flight per lane
-            const uint8_t* rows[2] = {J.W + rr * J.stride, J.W + min(r2, J.rows - 1) * J.stride};
+        if (a.silu_pair || two) { // two rows at once: gate and up (silu_pair), or r and r2
+            const uint8_t* rows[2] = {J.W + rr * J.stride,
+                                      a.silu_pair ? a.job[1].W + rr * a.job[1].stride
+                                                  : J.W + min(r2, J.rows - 1) * J.stride};
             float acc[2][NB];
             rows_dot<K, NB, 2>(J.type, rows, units, smem, sub * 32 + lane, 32 * wpr, acc);
 #pragma unroll
@@ -153,7 +149,7 @@ __global__ void __launch_bounds__(kStageThreads, K != kStageFloat ? (NB == 1 ? 4
             } else {
                 const float v = out[0][m] + (J.bias ? J.bias[r] : 0.f);
                 *y = J.accumulate ? *y + v : v;
-                if (NB <= kTwoRowsMax && a.two_rows && r2 < J.rows) {
+                if (two && r2 < J.rows) { // the warp's second row
                     float* y2 = J.Y + m * J.ldy + r2;
                     const float v2 = out[1][m] + (J.bias ? J.bias[r2] : 0.f);
                     *y2 = J.accumulate ? *y2 + v2 : v2;
@@ -314,10 +310,13 @@ bool matvec_fused(const MatvecJob* jobs, int njobs, bool silu_pair, const float*
     const bool big_single =
         njobs == 1 && !silu_pair && matrix_bytes >= kTwoRowsBytes && launch_tuning().two_rows;
     const int rows_per_warp = big_single && n <= kTwoRowsMax ? 2 : 1;
+    // Blocks job j needs for w warps per row and rpw rows per warp.
+    auto blocks_of = [&](int j, int w, int rpw) {
+        return (jobs[j].W.rows * w + kWarps * rpw - 1) / (kWarps * rpw);
+    };
     auto blocks_for = [&](int w, int rpw) {
         int64_t b = 0;
-        for (int j = 0; j < (silu_pair ? 1 : njobs); ++j)
-            b += (jobs[j].W.rows * w + kWarps * rpw - 1) / (kWarps * rpw);
+        for (int j = 0; j < (silu_pair ? 1 : njobs); ++j) b += blocks_of(j, w, rpw);
         return b;
     };
     int wpr = 1;
@@ -327,8 +326,7 @@ bool matvec_fused(const MatvecJob* jobs, int njobs, bool silu_pair, const float*
     // Blocks per job: one per kWarps / wpr rows, scaled down together to one resident wave.
     int64_t needed[3] = {0, 0, 0}, total = 0;
     for (int j = 0; j < (silu_pair ? 1 : njobs); ++j)
-        total += needed[j] =
-            (jobs[j].W.rows * wpr + kWarps * rows_per_warp - 1) / (kWarps * rows_per_warp);
+        total += needed[j] = blocks_of(j, wpr, rows_per_warp);
     FusedArgs a{};
     int blocks = 0;
     for (int j = 0; j < njobs; ++j) {
