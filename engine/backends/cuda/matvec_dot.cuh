@@ -2,10 +2,10 @@
 // 8-bit activations of up to NB rows (matvec_stage.cuh). The weights' integer parts are put
 // together four to a word in the activations' byte order and multiplied with dp4a; the scales,
 // mins and offsets are applied once per unit (or half-unit) from the unit's sums. Each unit's
-// weights are loaded once for all NB rows. For the K-quants a lane's "unit" u is a 16-byte slice
-// of the packed quants (values of two units), so no two lanes load the same bytes: with a unit
-// per lane, two lanes read each 32-byte run of nibbles and ncu showed the kernel waiting on
-// those L1 loads at a third of the DRAM bandwidth.
+// weights are loaded once for all NB rows. For the K-quants a lane's "unit" u is a slot of the
+// packed quants that no other lane loads (with a unit per lane, two lanes read each 32-byte run
+// of nibbles and ncu showed the kernel waiting on those L1 loads at a third of the DRAM
+// bandwidth): 32 bytes (two whole units) for Q4_K / Q5_K, 16 bytes (halves of two) for Q6_K.
 #pragma once
 
 #include "matvec_stage.cuh"
@@ -71,6 +71,13 @@ __device__ __forceinline__ int dp4(const uint32_t (&w)[4], const int (&q)[4]) {
     return s;
 }
 
+// Units of a row one slot of dot_unit_q8 covers: Q4_K / Q5_K lanes take 32-byte slots (two
+// whole units), the others one unit.
+template <uint32_t T>
+__host__ __device__ constexpr int slot_units() {
+    return T == kQ4_K || T == kQ5_K ? 2 : 1;
+}
+
 template <uint32_t T, int NB>
 __device__ __forceinline__ void dot_unit_q8(const uint8_t* __restrict__ row, int u,
                                             const XUnit* __restrict__ xs, int units,
@@ -99,38 +106,47 @@ __device__ __forceinline__ void dot_unit_q8(const uint8_t* __restrict__ row, int
             acc[m] += dw * x.d * float(dp8(w, x.q) - 8 * (x.s0 + x.s1));
         }
     } else if constexpr (T == kQ4_K || T == kQ5_K) {
-        // Slot j of a super-block: the 16-byte chunk j of its 128 bytes of quants, whose low
-        // nibbles are 16 values of unit 2g and high nibbles the same 16 positions of unit 2g+1.
-        // Each lane loads bytes no other lane loads (the header is one broadcast per 8 lanes).
+        // Slot u: 32-byte chunk g (of 4) of super-block u / 4's quants, whose low nibbles are
+        // the 32 values of unit 2g and high nibbles those of unit 2g+1 (with Q5_K's fifth bits:
+        // bits 2g and 2g+1 of the 32 qh bytes). The scales, the header load and the float
+        // arithmetic are per 64 values, half as often as with 16-byte slots.
         constexpr int kBlock = T == kQ4_K ? 144 : 176, kQs = T == kQ4_K ? 16 : 48;
-        const uint8_t* b = row + kBlock * (u >> 3);
-        const int j = u & 7, g = j >> 1, h = j & 1;
+        const uint8_t* b = row + kBlock * (u >> 2);
+        const int g = u & 3;
         const uint4 head = __ldg(reinterpret_cast<const uint4*>(b)); // d, dmin, scales[12]
-        const uint8_t* scales = reinterpret_cast<const uint8_t*>(&head) + 4;
         float sa, ma, sb, mb;
-        scale_min_k4(2 * g, scales, sa, ma);
-        scale_min_k4(2 * g + 1, scales, sb, mb);
+        if constexpr (NB <= 2) { // from registers: no local-memory round trip per slot
+            scale_min_k4(2 * g, head, sa, ma);
+            scale_min_k4(2 * g + 1, head, sb, mb);
+        } else { // from the bytes: more rows spill with the header held in registers too
+            const uint8_t* scales = reinterpret_cast<const uint8_t*>(&head) + 4;
+            scale_min_k4(2 * g, scales, sa, ma);
+            scale_min_k4(2 * g + 1, scales, sb, mb);
+        }
         const float d = h2f(uint16_t(head.x & 0xffff)), dmin = h2f(uint16_t(head.x >> 16));
-        uint32_t w[4], lo[4], hi[4];
-        words_of(__ldg(reinterpret_cast<const uint4*>(b + kQs + 32 * g + 16 * h)), w);
+        uint32_t w[8], lo[8], hi[8];
+        const uint4* q = reinterpret_cast<const uint4*>(b + kQs + 32 * g);
+        words_of(__ldg(q), w);
+        words_of(__ldg(q + 1), w + 4);
 #pragma unroll
-        for (int i = 0; i < 4; ++i) lo[i] = w[i] & 0x0F0F0F0Fu, hi[i] = (w[i] >> 4) & 0x0F0F0F0Fu;
-        if constexpr (T == kQ5_K) { // bit 2g (2g+1) of qh byte l: the fifth bit of unit 2g (2g+1)
-            uint32_t q5[4];
-            words_of(__ldg(reinterpret_cast<const uint4*>(b + 16 + 16 * h)), q5);
+        for (int i = 0; i < 8; ++i) lo[i] = w[i] & 0x0F0F0F0Fu, hi[i] = (w[i] >> 4) & 0x0F0F0F0Fu;
+        if constexpr (T == kQ5_K) {
+            uint32_t q5[8];
+            words_of(__ldg(reinterpret_cast<const uint4*>(b + 16)), q5);
+            words_of(__ldg(reinterpret_cast<const uint4*>(b + 32)), q5 + 4);
 #pragma unroll
-            for (int i = 0; i < 4; ++i) {
+            for (int i = 0; i < 8; ++i) {
                 lo[i] |= ((q5[i] >> (2 * g)) & 0x01010101u) << 4;
                 hi[i] |= ((q5[i] >> (2 * g + 1)) & 0x01010101u) << 4;
             }
         }
-        const int ua = (u & ~7) + 2 * g;
+        const int ua = 8 * (u >> 2) + 2 * g;
 #pragma unroll
         for (int m = 0; m < NB; ++m) {
-            const HalfView xa = half_view(xs[m * units + ua], h);
-            const HalfView xb = half_view(xs[m * units + ua + 1], h);
-            acc[m] += xa.d * (d * sa * float(dp4(lo, xa.q)) - dmin * ma * float(xa.s)) +
-                      xb.d * (d * sb * float(dp4(hi, xb.q)) - dmin * mb * float(xb.s));
+            const XView xa = x_view(xs[m * units + ua]);
+            const XView xb = x_view(xs[m * units + ua + 1]);
+            acc[m] += xa.d * (d * sa * float(dp8(lo, xa.q)) - dmin * ma * float(xa.s0 + xa.s1)) +
+                      xb.d * (d * sb * float(dp8(hi, xb.q)) - dmin * mb * float(xb.s0 + xb.s1));
         }
     } else if constexpr (T == kQ6_K) {
         // Slot j: half hh of the super-block, 16-byte chunk c of that half's 64 bytes of low

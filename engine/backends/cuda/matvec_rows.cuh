@@ -15,8 +15,11 @@ __device__ __forceinline__ void rows_dot_t(const uint8_t* (&rows)[P], int units,
     if constexpr (K != kStageFloat) {
         // Several units per lane in flight: the later units' loads issue before the first is
         // used (ncu: the kernel waited on its loads with a third of the DRAM bandwidth in use).
-#pragma unroll(NB <= 2 ? 4 : 2)
-        for (int u = first; u < units; u += stride)
+        // The same bytes in flight whatever the slot size.
+        constexpr int kUnroll = (NB <= 2 ? 4 : 2) / slot_units<T>();
+        const int slots = units / slot_units<T>();
+#pragma unroll(kUnroll)
+        for (int u = first; u < slots; u += stride)
 #pragma unroll
             for (int p = 0; p < P; ++p)
                 dot_unit_q8<T, NB>(rows[p], u, static_cast<const XUnit*>(xs), units, acc[p]);

@@ -16,7 +16,24 @@ __device__ __forceinline__ uint16_t ld16(const uint8_t* p) {
     return *reinterpret_cast<const uint16_t*>(p);
 }
 
-// Scale and min j (0..7) of a Q4_K / Q5_K super-block (6 bits each, packed in 12 bytes).
+// Scale and min j (0..7) of a Q4_K / Q5_K super-block (6 bits each, packed in the 12 bytes after
+// d and dmin: words y, z, w of the block's first 16 bytes). Shifts and masks on the words: the
+// bytes indexed at run time put the header in local memory (16-byte stack frame, a store and
+// byte loads per unit in the mat-vec's inner loop).
+__device__ __forceinline__ void scale_min_k4(int j, const uint4& head, float& sc, float& m) {
+    if (j < 4) {
+        const int s = 8 * j;
+        sc = float((head.y >> s) & 63);
+        m = float((head.z >> s) & 63);
+    } else {
+        const int s = 8 * (j - 4);
+        sc = float(((head.w >> s) & 0xF) | (((head.y >> (s + 6)) & 3) << 4));
+        m = float(((head.w >> (s + 4)) & 0xF) | (((head.z >> (s + 6)) & 3) << 4));
+    }
+}
+
+// The same from the 12 scale bytes in memory, for callers that keep more rows in registers
+// (the mat-vec's batches of three or more rows spill when the header stays in registers too).
 __device__ __forceinline__ void scale_min_k4(int j, const uint8_t* q, float& sc, float& m) {
     if (j < 4) {
         sc = float(q[j] & 63);
@@ -102,9 +119,8 @@ __device__ __forceinline__ void unit_values<kQ4_K>(const uint8_t* row, int u, fl
     const uint8_t* b = row + 144 * (u >> 3);
     const int j = u & 7;
     const uint4 head = __ldg(reinterpret_cast<const uint4*>(b)); // d, dmin, scales[12]
-    const uint8_t* hb = reinterpret_cast<const uint8_t*>(&head);
     float sc, m;
-    scale_min_k4(j, hb + 4, sc, m);
+    scale_min_k4(j, head, sc, m);
     const float d = h2f(uint16_t(head.x & 0xffff)) * sc;
     const float dm = h2f(uint16_t(head.x >> 16)) * m;
     const uint4* q = reinterpret_cast<const uint4*>(b + 16 + 32 * (j >> 1));
@@ -124,9 +140,8 @@ __device__ __forceinline__ void unit_values<kQ5_K>(const uint8_t* row, int u, fl
     const uint8_t* b = row + 176 * (u >> 3);
     const int j = u & 7;
     const uint4 head = __ldg(reinterpret_cast<const uint4*>(b));
-    const uint8_t* hb = reinterpret_cast<const uint8_t*>(&head);
     float sc, m;
-    scale_min_k4(j, hb + 4, sc, m);
+    scale_min_k4(j, head, sc, m);
     const float d = h2f(uint16_t(head.x & 0xffff)) * sc;
     const float dm = h2f(uint16_t(head.x >> 16)) * m;
     const uint4* qh = reinterpret_cast<const uint4*>(b + 16);
