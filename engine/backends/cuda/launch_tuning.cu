@@ -30,6 +30,7 @@ const LaunchTuning& launch_tuning() {
         r.prefetch_ahead = env_int("RWB_CUDA_PREFETCH_AHEAD", 0, 0, 4);
         r.prefill_flash = env_int("RWB_CUDA_PREFILL_ATTENTION", 1, 0, 1) == 1;
         r.two_rows = env_int("RWB_CUDA_TWO_ROWS", 1, 0, 1) == 1;
+        r.wpr_balance = env_int("RWB_CUDA_WPR_BALANCE", 1, 0, 1) == 1;
         cudaGetLastError();
         return r;
     }();

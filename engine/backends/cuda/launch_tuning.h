@@ -29,6 +29,10 @@ struct LaunchTuning {
     // RWB_CUDA_TWO_ROWS=0: a single staged product walks one weight row per warp at a time
     // instead of two.
     bool two_rows = true;
+    // RWB_CUDA_WPR_BALANCE=0: Q8_0 / Q4_0 products with rows for more than one resident wave
+    // keep one warp per row instead of splitting rows where that shortens the longest walk
+    // (matvec_staged.cu).
+    bool wpr_balance = true;
 };
 const LaunchTuning& launch_tuning();
 

@@ -323,6 +323,24 @@ bool matvec_fused(const MatvecJob* jobs, int njobs, bool silu_pair, const float*
     while (wpr < kWarps && blocks_for(2 * wpr, big_single ? 2 : 1) <= wave1 &&
            units >= 48 * 2 * wpr)
         wpr *= 2;
+    const int rpw1 = big_single ? 2 : 1;
+    if (launch_tuning().wpr_balance && kind == kStageQ8_0 && blocks_for(1, rpw1) > wave1) {
+        // Rows for more than one wave: a warp walks ceil(rows / warps) rows, so the 7B's 4,608
+        // q/k/v rows over 4,224 warps take two passes, the second mostly idle. Split rows over w
+        // warps where that shortens the longest warp's walk: ceil(rows * w / warps) part-rows
+        // of ceil(units / (32 w)) lane steps each. H200, one run: 7B Q8_0 tg128 290.9 -> 301.1
+        // t/s, 1.5B Q8_0 752.1 -> 774.2 (bench_cuda_ops, 7B Q8_0: q+k+v 11.1 -> 10.6 us, gate+up
+        // 46.1 -> 43.9 us). Only the Q8_0 / Q4_0 kernel: 7B F16 went 225.9 -> 222.4 t/s, the
+        // K-quants' Q6_K gate+up 45.8 -> 47.8 us (Q4_K unchanged).
+        int64_t rows = 0;
+        for (int j = 0; j < (silu_pair ? 1 : njobs); ++j) rows += jobs[j].W.rows;
+        const int64_t warps = wave1 * kWarps * rpw1;
+        auto cost = [&](int w) {
+            return (rows * w + warps - 1) / warps * ((units + 32 * w - 1) / (32 * w));
+        };
+        for (int w = 2; w <= 4; w *= 2)
+            if (units >= 32 * w && cost(w) < cost(wpr)) wpr = w;
+    }
     // Blocks per job: one per kWarps / wpr rows, scaled down together to one resident wave.
     int64_t needed[3] = {0, 0, 0}, total = 0;
     for (int j = 0; j < (silu_pair ? 1 : njobs); ++j)

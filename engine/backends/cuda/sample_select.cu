@@ -20,6 +20,7 @@ namespace rwb::cuda {
 namespace {
 
 constexpr int kTopKThreads = 1024;
+constexpr int kTopKBatch = 8; // row values a top-k thread loads at once
 constexpr int kNucleusThreads = 256;
 
 // Order-preserving map of a float to unsigned (larger float, larger key); -0 counts as +0, as
@@ -92,6 +93,17 @@ __global__ void argmax_kernel(const float* row, int64_t n, unsigned long long* b
     if ((threadIdx.x & 31) == 0 && b != 0) atomicMax(best, b);
 }
 
+// The order keys of row values base + j * blockDim.x + threadIdx.x (0 past n), j < kTopKBatch,
+// all loaded before any is used.
+__device__ __forceinline__ void batch_keys(const float* row, int64_t n, float inv_t, int64_t base,
+                                           unsigned (&keys)[kTopKBatch]) {
+#pragma unroll
+    for (int j = 0; j < kTopKBatch; ++j) {
+        const int64_t i = base + int64_t(j) * blockDim.x + threadIdx.x;
+        keys[j] = i < n ? order_key(scaled(row[i], inv_t)) : 0u;
+    }
+}
+
 // ---- top-k: one block. Radix select (four 8-bit digits of the value key, highest first) finds
 // the k-th best value T; every token above T is taken, and of those equal to T the lowest ids in
 // id order; the k keys are then sorted best first.
@@ -99,7 +111,7 @@ __global__ void __launch_bounds__(kTopKThreads)
     top_k_kernel(const float* row, int64_t n, float inv_t, int k, SelectHeader* out,
                  SelectCandidate* cands) {
     __shared__ unsigned hist[256];
-    __shared__ unsigned s_prefix, s_remaining, s_gt, s_eq_taken;
+    __shared__ unsigned s_prefix, s_remaining, s_gt, s_eq_taken, s_eq_total;
     __shared__ unsigned warp_counts[kTopKThreads / 32];
     __shared__ unsigned long long keys[kSelectMaxTopK];
     const int tid = threadIdx.x;
@@ -115,9 +127,22 @@ __global__ void __launch_bounds__(kTopKThreads)
         for (int j = tid; j < 256; j += blockDim.x) hist[j] = 0;
         __syncthreads();
         const unsigned prefix = s_prefix;
-        for (int64_t i = tid; i < n; i += blockDim.x) {
-            const unsigned key = order_key(scaled(row[i], inv_t));
-            if ((key & mask) == prefix) atomicAdd(&hist[(key >> shift) & 255u], 1u);
+        // Logits crowd into a few bins, so lanes of a warp with the same bin add their count
+        // once (one block's plain per-value atomics took ~400 us for a 152k vocabulary); each
+        // thread loads kTopKBatch values before using any, as one block is bound by the loads'
+        // latency (one at a time: 266 us).
+        for (int64_t base = 0; base < n; base += int64_t(blockDim.x) * kTopKBatch) {
+            unsigned keys_in[kTopKBatch];
+            batch_keys(row, n, inv_t, base, keys_in);
+#pragma unroll
+            for (int j = 0; j < kTopKBatch; ++j) {
+                const int64_t i = base + int64_t(j) * blockDim.x + tid;
+                const bool in = i < n && (keys_in[j] & mask) == prefix;
+                const unsigned bin = in ? (keys_in[j] >> shift) & 255u : 256u;
+                const unsigned peers = __match_any_sync(0xffffffffu, bin);
+                if (in && (tid & 31) == __ffs(peers) - 1)
+                    atomicAdd(&hist[bin], unsigned(__popc(peers)));
+            }
         }
         __syncthreads();
         if (tid == 0) {
@@ -127,6 +152,7 @@ __global__ void __launch_bounds__(kTopKThreads)
             for (; b > 0 && hist[b] < rem; --b) rem -= hist[b];
             s_prefix = prefix | (unsigned(b) << shift);
             s_remaining = rem;
+            if (shift == 0) s_eq_total = hist[b]; // tokens whose value equals T
         }
         mask |= 0xffu << shift;
         __syncthreads();
@@ -135,25 +161,42 @@ __global__ void __launch_bounds__(kTopKThreads)
     const unsigned need_eq = s_remaining; // tokens equal to T to take (the lowest ids)
     const unsigned n_gt = kk - need_eq;   // tokens better than T
     const int lane = tid & 31, warp = tid >> 5, warps = blockDim.x >> 5;
-    for (int64_t base = 0; base < n; base += blockDim.x) {
-        const int64_t i = base + tid;
-        const unsigned key = i < n ? order_key(scaled(row[i], inv_t)) : 0u;
-        const bool gt = i < n && key > threshold;
-        const bool eq = i < n && key == threshold;
-        if (gt) keys[atomicAdd(&s_gt, 1u)] = pack(key, i);
-        const unsigned ballot = __ballot_sync(0xffffffffu, eq);
-        if (lane == 0) warp_counts[warp] = __popc(ballot);
-        __syncthreads();
-        unsigned before = 0, tile = 0;
-        for (int w = 0; w < warps; ++w) {
-            before += w < warp ? warp_counts[w] : 0u;
-            tile += warp_counts[w];
+    if (need_eq == s_eq_total) { // every tie is taken: no id order needed (the sort below orders)
+        for (int64_t base = 0; base < n; base += int64_t(blockDim.x) * kTopKBatch) {
+            unsigned keys_in[kTopKBatch];
+            batch_keys(row, n, inv_t, base, keys_in);
+#pragma unroll
+            for (int j = 0; j < kTopKBatch; ++j) {
+                const int64_t i = base + int64_t(j) * blockDim.x + tid;
+                if (i >= n) continue;
+                if (keys_in[j] > threshold)
+                    keys[atomicAdd(&s_gt, 1u)] = pack(keys_in[j], i);
+                else if (keys_in[j] == threshold)
+                    keys[n_gt + atomicAdd(&s_eq_taken, 1u)] = pack(keys_in[j], i);
+            }
         }
-        const unsigned rank = s_eq_taken + before + __popc(ballot & ((1u << lane) - 1u));
-        if (eq && rank < need_eq) keys[n_gt + rank] = pack(key, i);
         __syncthreads();
-        if (tid == 0) s_eq_taken += tile;
-        __syncthreads();
+    } else { // ties straddle the k-th place: the lowest ids of them, in id order
+        for (int64_t base = 0; base < n; base += blockDim.x) {
+            const int64_t i = base + tid;
+            const unsigned key = i < n ? order_key(scaled(row[i], inv_t)) : 0u;
+            const bool gt = i < n && key > threshold;
+            const bool eq = i < n && key == threshold;
+            if (gt) keys[atomicAdd(&s_gt, 1u)] = pack(key, i);
+            const unsigned ballot = __ballot_sync(0xffffffffu, eq);
+            if (lane == 0) warp_counts[warp] = __popc(ballot);
+            __syncthreads();
+            unsigned before = 0, tile = 0;
+            for (int w = 0; w < warps; ++w) {
+                before += w < warp ? warp_counts[w] : 0u;
+                tile += warp_counts[w];
+            }
+            const unsigned rank = s_eq_taken + before + __popc(ballot & ((1u << lane) - 1u));
+            if (eq && rank < need_eq) keys[n_gt + rank] = pack(key, i);
+            __syncthreads();
+            if (tid == 0) s_eq_taken += tile;
+            __syncthreads();
+        }
     }
     // Bitonic sort, descending, of the kk keys padded to a power of two with zeros (below all).
     unsigned size = 1;
