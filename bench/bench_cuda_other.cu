@@ -104,7 +104,13 @@ void bench_sampling(const ModelShape& m, cudaStream_t s, double copy_bw) {
     row("sample argmax", shape,
         time_op(s, 64, [&](int) { select_argmax(logits, m.vocab, head, s); }), bytes, copy_bw);
     row("sample top-k 40", shape,
-        time_op(s, 64, [&](int) { select_top_k(logits, m.vocab, 1.f / 0.6f, 40, head, cands, s); }),
+        time_op(s, 64,
+                [&](int) { select_top_k(logits, m.vocab, 1.f / 0.6f, 40, head, cands, work, s); }),
+        bytes, copy_bw);
+    row("sample top-k 40, one block", shape,
+        time_op(
+            s, 64,
+            [&](int) { select_top_k(logits, m.vocab, 1.f / 0.6f, 40, head, cands, nullptr, s); }),
         bytes, copy_bw);
     const double tn = time_op(s, 64, [&](int) {
         select_nucleus(logits, m.vocab, 1.f / 0.6f, 0.95f, 0.f, 4096, head, cands, work, s);

@@ -136,10 +136,18 @@ struct SelectHeader {
 constexpr int kSelectMaxTopK = 1024;
 // Blocks of the nucleus sum (the partial sums' count).
 constexpr int kNucleusBlocks = 128;
+// Top-k's narrowing of the row (sample_top_k.cu): 12-bit bins of the value keys, and the
+// candidates (packed value and id) at or above the bin where the count reaches k.
+constexpr int kTopKBins = 4096;
+constexpr int kTopKCandidates = 16384;
 struct SelectWork {
     unsigned max_key;
     unsigned pad;
     double partial[kNucleusBlocks];
+    unsigned topk_hist[kTopKBins];
+    unsigned topk_count; // candidates found (more than kTopKCandidates: only that many stored)
+    unsigned topk_bin;
+    unsigned long long topk_cands[kTopKCandidates];
 };
 // sampling::argmax's id from SelectHeader::best_key.
 inline int32_t argmax_from_key(unsigned long long key) {
@@ -153,9 +161,10 @@ void apply_penalties(const float* row, float* work, int64_t n, const int32_t* id
 // sampling::argmax of row[0..n) into out->best_key.
 void select_argmax(const float* row, int64_t n, SelectHeader* out, cudaStream_t s);
 // sampling::select_top_k's candidates (min(k, n) of them, best first, logit = row / temperature
-// with NaN as -inf) into cands; out->count = their number. 0 < k <= kSelectMaxTopK.
+// with NaN as -inf) into cands; out->count = their number. 0 < k <= kSelectMaxTopK. work (may be
+// null: one block then reads the whole row, ~100x slower) holds the narrowing of the row.
 void select_top_k(const float* row, int64_t n, float inv_t, int k, SelectHeader* out,
-                  SelectCandidate* cands, cudaStream_t s);
+                  SelectCandidate* cands, SelectWork* work, cudaStream_t s);
 // softmax_prefiltered's prefix: out->max_logit, out->total and (in cands, any order, at most
 // capacity) a superset of the tokens it keeps; out->count > capacity when more survive (also when
 // nothing in the row is finite): the caller then needs the whole row.

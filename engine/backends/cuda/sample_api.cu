@@ -143,7 +143,7 @@ int rwb_cuda_session_select(rwb_cuda_session* session, const rwb_cuda_select_req
         n_out = 1;
         break;
     case RWB_CUDA_SELECT_TOP_K: {
-        select_top_k(row, V, r.inv_temperature, r.top_k, b.header, b.cands, m.stream);
+        select_top_k(row, V, r.inv_temperature, r.top_k, b.header, b.cands, b.work, m.stream);
         if (!copy_back(b.header, b.host, head + size_t(k_out) * sizeof(SelectCandidate), m.stream,
                        e))
             break;

@@ -3,7 +3,7 @@
 // of the whole row. Each reproduces its CPU stage exactly:
 // - select_argmax is sampling::argmax (NaN never wins, ties go to the lowest id);
 // - select_top_k is sampling::select_top_k's set and order (the total order sampling::better on
-//   logit / temperature, NaN as -inf), from one block's radix select and bitonic sort;
+//   logit / temperature, NaN as -inf), in sample_top_k.cu;
 // - select_nucleus gives softmax_prefiltered's row maximum, its e sum (same float exponentials,
 //   summed in double in another order) and a superset of the tokens it keeps, which
 //   sampling::finish_prefiltered turns into its exact result;
@@ -12,6 +12,7 @@
 // Float arithmetic that the CPU does in separate roundings is written with __fmul_rn/__fadd_rn
 // so that nvcc does not contract it into FMAs (which would change the last bits).
 #include "kernels.h"
+#include "sample_keys.cuh"
 
 #include <cmath>
 #include <cstdint>
@@ -19,31 +20,7 @@
 namespace rwb::cuda {
 namespace {
 
-constexpr int kTopKThreads = 1024;
-constexpr int kTopKBatch = 8; // row values a top-k thread loads at once
 constexpr int kNucleusThreads = 256;
-
-// Order-preserving map of a float to unsigned (larger float, larger key); -0 counts as +0, as
-// the float comparisons of the CPU stages do.
-__device__ __forceinline__ unsigned order_key(float v) {
-    const unsigned u = __float_as_uint(v == 0.0f ? 0.0f : v);
-    return (u & 0x80000000u) ? ~u : (u | 0x80000000u);
-}
-__device__ __forceinline__ float from_order_key(unsigned k) {
-    return __uint_as_float((k & 0x80000000u) ? (k & 0x7fffffffu) : ~k);
-}
-// (value, id) as one key: a higher value first, then the lower id (sampling::better).
-__device__ __forceinline__ unsigned long long pack(unsigned key, int64_t id) {
-    return (static_cast<unsigned long long>(key) << 32) | (0xffffffffu - static_cast<unsigned>(id));
-}
-__device__ __forceinline__ int32_t unpack_id(unsigned long long k) {
-    return static_cast<int32_t>(0xffffffffu - static_cast<unsigned>(k));
-}
-
-// logits[i] / temperature as the CPU stages compute it (v * inv_t), NaN as -inf.
-__device__ __forceinline__ float scaled(float v, float inv_t) {
-    return isnan(v) ? -INFINITY : __fmul_rn(v, inv_t);
-}
 
 // sampling::fast_exp_nonpositive, operation for operation.
 __device__ __forceinline__ float fast_exp_nonpositive(float x) {
@@ -70,11 +47,6 @@ __device__ __forceinline__ float fast_exp_nonpositive(float x) {
     return in_range ? e : 0.0f;
 }
 
-int grid_for(int64_t n, int threads, int most) {
-    const int64_t blocks = (n + threads - 1) / threads;
-    return int(blocks < 1 ? 1 : (blocks > most ? most : blocks));
-}
-
 // ---- argmax: every thread's best (value, id) key, then one atomicMax per warp.
 __global__ void argmax_kernel(const float* row, int64_t n, unsigned long long* best) {
     unsigned long long b = 0;
@@ -91,138 +63,6 @@ __global__ void argmax_kernel(const float* row, int64_t n, unsigned long long* b
         b = other > b ? other : b;
     }
     if ((threadIdx.x & 31) == 0 && b != 0) atomicMax(best, b);
-}
-
-// The order keys of row values base + j * blockDim.x + threadIdx.x (0 past n), j < kTopKBatch,
-// all loaded before any is used.
-__device__ __forceinline__ void batch_keys(const float* row, int64_t n, float inv_t, int64_t base,
-                                           unsigned (&keys)[kTopKBatch]) {
-#pragma unroll
-    for (int j = 0; j < kTopKBatch; ++j) {
-        const int64_t i = base + int64_t(j) * blockDim.x + threadIdx.x;
-        keys[j] = i < n ? order_key(scaled(row[i], inv_t)) : 0u;
-    }
-}
-
-// ---- top-k: one block. Radix select (four 8-bit digits of the value key, highest first) finds
-// the k-th best value T; every token above T is taken, and of those equal to T the lowest ids in
-// id order; the k keys are then sorted best first.
-__global__ void __launch_bounds__(kTopKThreads)
-    top_k_kernel(const float* row, int64_t n, float inv_t, int k, SelectHeader* out,
-                 SelectCandidate* cands) {
-    __shared__ unsigned hist[256];
-    __shared__ unsigned s_prefix, s_remaining, s_gt, s_eq_taken, s_eq_total;
-    __shared__ unsigned warp_counts[kTopKThreads / 32];
-    __shared__ unsigned long long keys[kSelectMaxTopK];
-    const int tid = threadIdx.x;
-    const unsigned kk = unsigned(n < k ? n : k);
-    if (tid == 0) {
-        s_prefix = 0;
-        s_remaining = kk;
-        s_gt = 0;
-        s_eq_taken = 0;
-    }
-    unsigned mask = 0;
-    for (int shift = 24; shift >= 0; shift -= 8) {
-        for (int j = tid; j < 256; j += blockDim.x) hist[j] = 0;
-        __syncthreads();
-        const unsigned prefix = s_prefix;
-        // Logits crowd into a few bins, so lanes of a warp with the same bin add their count
-        // once (one block's plain per-value atomics took ~400 us for a 152k vocabulary); each
-        // thread loads kTopKBatch values before using any, as one block is bound by the loads'
-        // latency (one at a time: 266 us).
-        for (int64_t base = 0; base < n; base += int64_t(blockDim.x) * kTopKBatch) {
-            unsigned keys_in[kTopKBatch];
-            batch_keys(row, n, inv_t, base, keys_in);
-#pragma unroll
-            for (int j = 0; j < kTopKBatch; ++j) {
-                const int64_t i = base + int64_t(j) * blockDim.x + tid;
-                const bool in = i < n && (keys_in[j] & mask) == prefix;
-                const unsigned bin = in ? (keys_in[j] >> shift) & 255u : 256u;
-                const unsigned peers = __match_any_sync(0xffffffffu, bin);
-                if (in && (tid & 31) == __ffs(peers) - 1)
-                    atomicAdd(&hist[bin], unsigned(__popc(peers)));
-            }
-        }
-        __syncthreads();
-        if (tid == 0) {
-            // From the best bin down: the bin where the remaining count is reached.
-            unsigned rem = s_remaining;
-            int b = 255;
-            for (; b > 0 && hist[b] < rem; --b) rem -= hist[b];
-            s_prefix = prefix | (unsigned(b) << shift);
-            s_remaining = rem;
-            if (shift == 0) s_eq_total = hist[b]; // tokens whose value equals T
-        }
-        mask |= 0xffu << shift;
-        __syncthreads();
-    }
-    const unsigned threshold = s_prefix;
-    const unsigned need_eq = s_remaining; // tokens equal to T to take (the lowest ids)
-    const unsigned n_gt = kk - need_eq;   // tokens better than T
-    const int lane = tid & 31, warp = tid >> 5, warps = blockDim.x >> 5;
-    if (need_eq == s_eq_total) { // every tie is taken: no id order needed (the sort below orders)
-        for (int64_t base = 0; base < n; base += int64_t(blockDim.x) * kTopKBatch) {
-            unsigned keys_in[kTopKBatch];
-            batch_keys(row, n, inv_t, base, keys_in);
-#pragma unroll
-            for (int j = 0; j < kTopKBatch; ++j) {
-                const int64_t i = base + int64_t(j) * blockDim.x + tid;
-                if (i >= n) continue;
-                if (keys_in[j] > threshold)
-                    keys[atomicAdd(&s_gt, 1u)] = pack(keys_in[j], i);
-                else if (keys_in[j] == threshold)
-                    keys[n_gt + atomicAdd(&s_eq_taken, 1u)] = pack(keys_in[j], i);
-            }
-        }
-        __syncthreads();
-    } else { // ties straddle the k-th place: the lowest ids of them, in id order
-        for (int64_t base = 0; base < n; base += blockDim.x) {
-            const int64_t i = base + tid;
-            const unsigned key = i < n ? order_key(scaled(row[i], inv_t)) : 0u;
-            const bool gt = i < n && key > threshold;
-            const bool eq = i < n && key == threshold;
-            if (gt) keys[atomicAdd(&s_gt, 1u)] = pack(key, i);
-            const unsigned ballot = __ballot_sync(0xffffffffu, eq);
-            if (lane == 0) warp_counts[warp] = __popc(ballot);
-            __syncthreads();
-            unsigned before = 0, tile = 0;
-            for (int w = 0; w < warps; ++w) {
-                before += w < warp ? warp_counts[w] : 0u;
-                tile += warp_counts[w];
-            }
-            const unsigned rank = s_eq_taken + before + __popc(ballot & ((1u << lane) - 1u));
-            if (eq && rank < need_eq) keys[n_gt + rank] = pack(key, i);
-            __syncthreads();
-            if (tid == 0) s_eq_taken += tile;
-            __syncthreads();
-        }
-    }
-    // Bitonic sort, descending, of the kk keys padded to a power of two with zeros (below all).
-    unsigned size = 1;
-    while (size < kk) size <<= 1;
-    for (unsigned j = kk + tid; j < size; j += blockDim.x) keys[j] = 0;
-    __syncthreads();
-    for (unsigned run = 2; run <= size; run <<= 1) {
-        for (unsigned stride = run >> 1; stride > 0; stride >>= 1) {
-            for (unsigned t = tid; t < size; t += blockDim.x) {
-                const unsigned partner = t ^ stride;
-                if (partner <= t) continue;
-                const unsigned long long a = keys[t], b = keys[partner];
-                const bool descending = (t & run) == 0;
-                if (descending ? a < b : a > b) {
-                    keys[t] = b;
-                    keys[partner] = a;
-                }
-            }
-            __syncthreads();
-        }
-    }
-    for (unsigned j = tid; j < kk; j += blockDim.x) {
-        const int32_t id = unpack_id(keys[j]);
-        cands[j] = {id, scaled(row[id], inv_t)}; // the row's own value (a -0 stays -0)
-    }
-    if (tid == 0) out->count = int32_t(kk);
 }
 
 // ---- nucleus: (1) the row maximum; (2) per-block sums of e = exp(l * inv_t - max) in double;
@@ -342,13 +182,6 @@ void apply_penalties(const float* row, float* work, int64_t n, const int32_t* id
 void select_argmax(const float* row, int64_t n, SelectHeader* out, cudaStream_t s) {
     cudaMemsetAsync(out, 0, sizeof(SelectHeader), s);
     argmax_kernel<<<grid_for(n, 256 * 8, 264), 256, 0, s>>>(row, n, &out->best_key);
-}
-
-void select_top_k(const float* row, int64_t n, float inv_t, int k, SelectHeader* out,
-                  SelectCandidate* cands, cudaStream_t s) {
-    cudaMemsetAsync(out, 0, sizeof(SelectHeader), s);
-    if (k <= 0 || k > kSelectMaxTopK || n <= 0) return; // count stays 0
-    top_k_kernel<<<1, kTopKThreads, 0, s>>>(row, n, inv_t, k, out, cands);
 }
 
 void select_nucleus(const float* row, int64_t n, float inv_t, float top_p, float min_p,

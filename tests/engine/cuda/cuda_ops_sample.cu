@@ -119,28 +119,33 @@ bool top_k_cases(Rng& rng) {
     Group g("select_top_k (mismatching cases)", 0.0);
     DevBuf<cu::SelectHeader> head(1);
     DevBuf<cu::SelectCandidate> cands(cu::kSelectMaxTopK);
+    DevBuf<cu::SelectWork> work(1);
     for (int64_t n : sizes(rng))
         for (int kind = 0; kind < 5; ++kind)
-            for (int k : {1, 2, 40, pick(rng, 3, 1023), cu::kSelectMaxTopK}) {
-                std::string what;
-                const std::vector<float> row = make_row(rng, n, kind, what);
-                const float temperature = pick(rng, 0, 1) ? 0.6f : uniform(rng, 1, 0.05f, 2.0f)[0];
-                const float inv_t = 1.0f / temperature;
-                DevBuf<float> d(row.size());
-                d.upload(row);
-                cu::select_top_k(d.p, n, inv_t, k, head.p, cands.p, nullptr);
-                sync("select_top_k");
-                const cu::SelectHeader h = head.download()[0];
-                const std::vector<cu::SelectCandidate> got = cands.download();
-                std::vector<Sampler::Candidate> want;
-                smp::select_top_k(row, temperature, k, want);
-                bool ok = h.count == int32_t(want.size());
-                for (size_t i = 0; ok && i < want.size(); ++i)
-                    ok = got[i].id == want[i].id && same_bits(got[i].logit, want[i].logit);
-                g.add(
-                    ok ? 0.0 : 1.0,
-                    label(n, what, "k " + std::to_string(k) + " T " + std::to_string(temperature)));
-            }
+            for (int k : {1, 2, 40, pick(rng, 3, 1023), cu::kSelectMaxTopK})
+                for (bool narrowed : {true, false}) { // through the candidates, or one block
+                    std::string what;
+                    const std::vector<float> row = make_row(rng, n, kind, what);
+                    const float temperature =
+                        pick(rng, 0, 1) ? 0.6f : uniform(rng, 1, 0.05f, 2.0f)[0];
+                    const float inv_t = 1.0f / temperature;
+                    DevBuf<float> d(row.size());
+                    d.upload(row);
+                    cu::select_top_k(d.p, n, inv_t, k, head.p, cands.p, narrowed ? work.p : nullptr,
+                                     nullptr);
+                    sync("select_top_k");
+                    const cu::SelectHeader h = head.download()[0];
+                    const std::vector<cu::SelectCandidate> got = cands.download();
+                    std::vector<Sampler::Candidate> want;
+                    smp::select_top_k(row, temperature, k, want);
+                    bool ok = h.count == int32_t(want.size());
+                    for (size_t i = 0; ok && i < want.size(); ++i)
+                        ok = got[i].id == want[i].id && same_bits(got[i].logit, want[i].logit);
+                    g.add(ok ? 0.0 : 1.0,
+                          label(n, what,
+                                "k " + std::to_string(k) + " T " + std::to_string(temperature) +
+                                    (narrowed ? "" : " one block")));
+                }
     return g.report();
 }
 
