@@ -11,9 +11,10 @@
 
 namespace rwb::cuda {
 
-// Sampling on the device (sample_select.cu): the session's copy of its last row of logits and the
-// selection's buffers, taken at the first RWB_CUDA_OUT_LOGITS_DEVICE evaluation (one block:
-// the row, the header and candidates, the work area), and the pinned host copy of the result.
+// Sampling on the device (sample_select.cu, sample_top_k.cu): the session's copy of its last row of
+// logits and the selection's buffers, taken at the first RWB_CUDA_OUT_LOGITS_DEVICE evaluation (one
+// block: the row, the header and candidates, the work area), and the pinned host copy of the
+// result.
 struct SampleBuffers {
     void* block = nullptr;
     uint64_t bytes = 0;
