@@ -319,11 +319,9 @@ bool matvec_fused(const MatvecJob* jobs, int njobs, bool silu_pair, const float*
         for (int j = 0; j < (silu_pair ? 1 : njobs); ++j) b += blocks_of(j, w, rpw);
         return b;
     };
+    const int rpw1 = big_single ? 2 : 1; // rows per warp of a single row's launch
     int wpr = 1;
-    while (wpr < kWarps && blocks_for(2 * wpr, big_single ? 2 : 1) <= wave1 &&
-           units >= 48 * 2 * wpr)
-        wpr *= 2;
-    const int rpw1 = big_single ? 2 : 1;
+    while (wpr < kWarps && blocks_for(2 * wpr, rpw1) <= wave1 && units >= 48 * 2 * wpr) wpr *= 2;
     if (launch_tuning().wpr_balance && kind == kStageQ8_0 && blocks_for(1, rpw1) > wave1) {
         // Rows for more than one wave: a warp walks ceil(rows / warps) rows, so the 7B's 4,608
         // q/k/v rows over 4,224 warps take two passes, the second mostly idle. Split rows over w

@@ -84,6 +84,16 @@ __global__ void __launch_bounds__(kPrefilterThreads)
     }
 }
 
+// A radix select's digit: from the best bin down, the bin where the remaining count is reached;
+// remaining becomes the count still to take within that bin.
+__device__ __forceinline__ int best_bin(const unsigned (&hist)[256], unsigned& remaining) {
+    unsigned rem = remaining;
+    int b = 255;
+    for (; b > 0 && hist[b] < rem; --b) rem -= hist[b];
+    remaining = rem;
+    return b;
+}
+
 // The one-block path over the whole row: radix select (four 8-bit digits of the value key,
 // highest first) finds the k-th best value T; every token above T is taken, and of those equal to
 // T the lowest ids in id order, into keys[0..kk).
@@ -118,12 +128,8 @@ __device__ void row_select(const float* row, int64_t n, float inv_t, unsigned kk
         }
         __syncthreads();
         if (tid == 0) {
-            // From the best bin down: the bin where the remaining count is reached.
-            unsigned rem = s_remaining;
-            int b = 255;
-            for (; b > 0 && hist[b] < rem; --b) rem -= hist[b];
+            const int b = best_bin(hist, s_remaining);
             s_prefix = prefix | (unsigned(b) << shift);
-            s_remaining = rem;
             if (shift == 0) s_eq_total = hist[b]; // tokens whose value equals T
         }
         mask |= 0xffu << shift;
@@ -184,13 +190,9 @@ __device__ void candidate_select(const unsigned long long* cands, unsigned c, un
             if ((cands[i] & mask) == prefix)
                 atomicAdd(&hist[unsigned(cands[i] >> shift) & 255u], 1u);
         __syncthreads();
-        if (tid == 0) {
-            unsigned rem = s_remaining;
-            int b = 255;
-            for (; b > 0 && hist[b] < rem; --b) rem -= hist[b];
-            s_prefix = prefix | (static_cast<unsigned long long>(b) << shift);
-            s_remaining = rem;
-        }
+        if (tid == 0)
+            s_prefix =
+                prefix | (static_cast<unsigned long long>(best_bin(hist, s_remaining)) << shift);
         mask |= 0xffull << shift;
         __syncthreads();
     }
